@@ -1,0 +1,18 @@
+"""The local SQLite store: migrations, the one write path, queries and search."""
+
+from mediator_app.store.database import Store, open_store
+from mediator_app.store.errors import (
+    DatabaseUnreadableError,
+    NewerSchemaError,
+    NotFoundError,
+    StoreError,
+)
+
+__all__ = [
+    "DatabaseUnreadableError",
+    "NewerSchemaError",
+    "NotFoundError",
+    "Store",
+    "StoreError",
+    "open_store",
+]

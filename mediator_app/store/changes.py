@@ -1,0 +1,229 @@
+"""The one write path.
+
+Every insert, update and delete of a synced table is a *change*: it is appended to the
+change log (with a hybrid logical clock stamp, this desk's id and its next sequence
+number) and applied to the table by ``apply_change``, in the same transaction. Sync
+exports exactly this log and applies received changes with the same function, so the
+tables can always be rebuilt by replaying it.
+
+A change's ``data`` holds only the fields it sets, with their new values; each field's
+version is the change's ``(hlc, desk_id, seq)``.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from mediator_app.domain.clock import HybridLogicalClock
+from mediator_app.domain.ids import new_id
+from mediator_app.store.errors import NotFoundError
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """How a synced table's values are kept in SQLite."""
+
+    name: str
+    json_fields: tuple[str, ...] = ()
+    flag_fields: tuple[str, ...] = ()
+
+
+SYNCED_TABLES: dict[str, TableSpec] = {
+    spec.name: spec
+    for spec in (
+        TableSpec("mediator", flag_fields=("active",)),
+        TableSpec("resident"),
+        TableSpec(
+            "support_session",
+            json_fields=("themes", "admin_themes"),
+            flag_fields=("referred", "follow_up_needed", "follow_up_done"),
+        ),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One entry of the change log."""
+
+    hlc: int
+    desk_id: str
+    seq: int
+    tx_id: str
+    table_name: str
+    row_id: str
+    op: str
+    data: dict[str, Any]
+    author: str | None = None
+
+
+#: Called after each applied change, to keep derived data (search index) in step.
+ChangeListener = Callable[[sqlite3.Connection, Change], None]
+
+
+def utc_now() -> str:
+    """The current time in UTC, ISO 8601 with milliseconds."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def apply_change(conn: sqlite3.Connection, change: Change) -> None:
+    """Apply one change to its table. The only code that writes to synced tables."""
+    spec = SYNCED_TABLES[change.table_name]
+    table = _quote(change.table_name)
+    if change.op == "delete":
+        conn.execute(f"DELETE FROM {table} WHERE id = ?", (change.row_id,))
+        return
+    stored = {name: _to_sql(spec, name, value) for name, value in change.data.items()}
+    if change.op == "insert":
+        columns = ["id", *stored]
+        placeholders = ", ".join("?" for _ in columns)
+        conn.execute(
+            f"INSERT INTO {table} ({', '.join(map(_quote, columns))}) VALUES ({placeholders})",
+            (change.row_id, *stored.values()),
+        )
+    elif change.op == "update":
+        assignments = ", ".join(f"{_quote(name)} = ?" for name in stored)
+        conn.execute(
+            f"UPDATE {table} SET {assignments} WHERE id = ?",
+            (*stored.values(), change.row_id),
+        )
+    else:
+        raise ValueError(f"unknown change operation {change.op!r}")
+
+
+class ChangeWriter:
+    """Records and applies the changes of one transaction. Made by ``Store.write()``;
+    do not keep one beyond its ``with`` block."""
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        desk_id: str,
+        clock: HybridLogicalClock,
+        author: str | None,
+        listeners: Iterable[ChangeListener],
+    ):
+        self._conn = conn
+        self._desk_id = desk_id
+        self._clock = clock
+        self._author = author
+        self._listeners = tuple(listeners)
+        self.tx_id = new_id()
+        self.changes: list[Change] = []
+        (last_seq,) = conn.execute(
+            "SELECT COALESCE(MAX(seq), 0) FROM change_log WHERE desk_id = ?", (desk_id,)
+        ).fetchone()
+        self._next_seq = last_seq + 1
+        (last_hlc,) = conn.execute("SELECT COALESCE(MAX(hlc), 0) FROM change_log").fetchone()
+        if last_hlc > clock.last:
+            clock.observe(last_hlc)
+
+    def insert(self, table: str, values: dict[str, Any]) -> str:
+        """Insert a row; returns its id (a new UUIDv7 unless ``values`` has one)."""
+        _check_table(table)
+        row_id = values.get("id") or new_id()
+        now = utc_now()
+        data = {key: value for key, value in values.items() if key != "id"}
+        data.setdefault("created_at", now)
+        data["updated_at"] = now
+        self._record(table, row_id, "insert", data)
+        return row_id
+
+    def update(self, table: str, row_id: str, values: dict[str, Any]) -> dict[str, Any]:
+        """Set the given fields of a row; returns the fields that actually changed.
+
+        Fields whose value is unchanged are not logged; an update that changes nothing
+        writes nothing.
+        """
+        spec = _check_table(table)
+        current = self._current_row(spec, row_id)
+        changed = {
+            name: value
+            for name, value in values.items()
+            if name not in ("id", "created_at", "updated_at")
+            and _to_sql(spec, name, value) != current.get(name)
+        }
+        if changed:
+            self._record(table, row_id, "update", {**changed, "updated_at": utc_now()})
+        return changed
+
+    def delete(self, table: str, row_id: str) -> None:
+        """Delete a row; the change log keeps the fact, not the values."""
+        spec = _check_table(table)
+        self._current_row(spec, row_id)
+        self._record(table, row_id, "delete", {})
+
+    def _current_row(self, spec: TableSpec, row_id: str) -> dict[str, Any]:
+        cursor = self._conn.execute(f"SELECT * FROM {_quote(spec.name)} WHERE id = ?", (row_id,))
+        row = cursor.fetchone()
+        if row is None:
+            raise NotFoundError(id=row_id)
+        return dict(zip([column[0] for column in cursor.description], row, strict=True))
+
+    def _record(self, table: str, row_id: str, op: str, data: dict[str, Any]) -> None:
+        change = Change(
+            hlc=self._clock.now(),
+            desk_id=self._desk_id,
+            seq=self._next_seq,
+            tx_id=self.tx_id,
+            table_name=table,
+            row_id=row_id,
+            op=op,
+            data=data,
+            author=self._author,
+        )
+        self._next_seq += 1
+        self._conn.execute(
+            "INSERT INTO change_log (hlc, desk_id, seq, tx_id, table_name, row_id, op, data,"
+            " author) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                change.hlc,
+                change.desk_id,
+                change.seq,
+                change.tx_id,
+                change.table_name,
+                change.row_id,
+                change.op,
+                json.dumps(change.data, ensure_ascii=False, separators=(",", ":")),
+                change.author,
+            ),
+        )
+        apply_change(self._conn, change)
+        for listener in self._listeners:
+            listener(self._conn, change)
+        self.changes.append(change)
+
+
+def read_changes(conn: sqlite3.Connection, after_id: int = 0) -> Iterable[Change]:
+    """The change log in the order it was written, from ``after_id`` on."""
+    cursor = conn.execute(
+        "SELECT hlc, desk_id, seq, tx_id, table_name, row_id, op, data, author "
+        "FROM change_log WHERE id > ? ORDER BY id",
+        (after_id,),
+    )
+    for hlc, desk_id, seq, tx_id, table_name, row_id, op, data, author in cursor:
+        yield Change(hlc, desk_id, seq, tx_id, table_name, row_id, op, json.loads(data), author)
+
+
+def _check_table(table: str) -> TableSpec:
+    try:
+        return SYNCED_TABLES[table]
+    except KeyError:
+        raise ValueError(f"{table!r} is not a synced table") from None
+
+
+def _to_sql(spec: TableSpec, name: str, value: Any) -> Any:
+    if name in spec.json_fields:
+        return json.dumps(list(value or ()), ensure_ascii=False)
+    if name in spec.flag_fields:
+        return int(bool(value))
+    return value
+
+
+def _quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'

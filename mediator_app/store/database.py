@@ -1,0 +1,188 @@
+"""Opening the database: pragmas, migrations, the refusal of newer files, the desk's
+identity, and the ``Store`` that hands out the one write path."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from mediator_app.domain.clock import HybridLogicalClock
+from mediator_app.domain.ids import new_id
+from mediator_app.store import search
+from mediator_app.store.changes import ChangeWriter, utc_now
+from mediator_app.store.errors import DatabaseUnreadableError, NewerSchemaError
+from mediator_app.store.schema import SCHEMA_VERSION, migrations
+
+BUSY_TIMEOUT_MS = 5000
+
+
+@dataclass(frozen=True)
+class Desk:
+    """This desk's identity, made on first run. ``configured`` is false until a person
+    has confirmed it (a headless command makes one with defaults)."""
+
+    id: str
+    name: str
+    centre_name: str
+    country: str
+    language: str
+    configured: bool
+
+
+class Store:
+    """An open Passerelle database. Reads go through ``db`` (sqlite-utils) or the
+    repositories; every write goes through ``write()``. One ``Store`` per thread."""
+
+    def __init__(self, db: Database, path: Path | None):
+        self.db = db
+        self.path = path
+        self._clock = HybridLogicalClock()
+        self._writer: ChangeWriter | None = None
+        self.mediator_id: str | None = None
+        # Imported here to keep the repositories' modules free of the Store class.
+        from mediator_app.store.residents import Residents
+        from mediator_app.store.sessions import Sessions
+
+        self.residents = Residents(self)
+        self.sessions = Sessions(self)
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self.db.conn
+
+    @property
+    def desk(self) -> Desk | None:
+        row = self.conn.execute(
+            "SELECT id, name, centre_name, country, language, configured FROM desk"
+        ).fetchone()
+        return Desk(*row[:5], configured=bool(row[5])) if row else None
+
+    def ensure_desk(
+        self,
+        *,
+        name: str | None = None,
+        centre_name: str = "",
+        country: str = "FR",
+        language: str = "fr",
+        configured: bool = False,
+    ) -> Desk:
+        """This desk's identity, made with the given values if there is none yet."""
+        desk = self.desk
+        if desk is not None:
+            return desk
+        with self._transaction():
+            self.conn.execute(
+                "INSERT INTO desk (id, name, centre_name, country, language, configured,"
+                " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    new_id(),
+                    name or socket.gethostname() or "desk",
+                    centre_name,
+                    country,
+                    language,
+                    int(configured),
+                    utc_now(),
+                ),
+            )
+        desk = self.desk
+        assert desk is not None
+        return desk
+
+    def configure_desk(
+        self, *, name: str, centre_name: str, country: str, language: str
+    ) -> Desk:
+        """Set this desk's identity as a person confirmed it at first run or in settings."""
+        desk = self.ensure_desk()
+        with self._transaction():
+            self.conn.execute(
+                "UPDATE desk SET name = ?, centre_name = ?, country = ?, language = ?, "
+                "configured = 1 WHERE id = ?",
+                (name, centre_name, country, language, desk.id),
+            )
+        desk = self.desk
+        assert desk is not None
+        return desk
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[ChangeWriter]:
+        """One user action: a transaction whose changes are all logged, or none kept.
+
+        Nested calls join the outer transaction. The writer must not be used after the
+        ``with`` block ends.
+        """
+        if self._writer is not None:
+            yield self._writer
+            return
+        desk = self.ensure_desk()
+        with self._transaction():
+            self._writer = ChangeWriter(
+                self.conn, desk.id, self._clock, self.mediator_id, [search.on_change]
+            )
+            try:
+                yield self._writer
+            finally:
+                self._writer = None
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def open_store(path: Path | str | None) -> Store:
+    """Open (creating it if needed) the database at ``path``; ``None`` opens one in memory.
+
+    Raises ``NewerSchemaError`` for a file written by a newer Passerelle and
+    ``DatabaseUnreadableError`` for a file that is not a database; neither changes it.
+    """
+    file_path = Path(path) if path is not None else None
+    if file_path is not None:
+        file_path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(
+        str(file_path) if file_path else ":memory:",
+        isolation_level=None,
+        check_same_thread=False,
+    )
+    try:
+        _check_readable(conn, file_path)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if file_path is not None:
+            conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA synchronous = FULL")
+        db = Database(conn)
+        migrations.apply(db)
+    except BaseException:
+        conn.close()
+        raise
+    return Store(db, file_path)
+
+
+def _check_readable(conn: sqlite3.Connection, path: Path | None) -> None:
+    """Refuse a file that is not a SQLite database, or one from a newer Passerelle."""
+    try:
+        (version,) = conn.execute("PRAGMA user_version").fetchone()
+        conn.execute("SELECT name FROM sqlite_master LIMIT 1").fetchall()
+    except sqlite3.DatabaseError as error:
+        raise DatabaseUnreadableError(path=str(path)) from error
+    if version > SCHEMA_VERSION:
+        raise NewerSchemaError(found=version, supported=SCHEMA_VERSION)
+    if version == 0 and path is not None and path.stat().st_size > 0:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+        if tables and "_sqlite_migrations" not in tables:
+            raise DatabaseUnreadableError(path=str(path))

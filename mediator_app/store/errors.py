@@ -1,0 +1,48 @@
+"""Errors of the store's environment, told apart from bugs: each carries a message a
+mediator can act on (a message id with its values, translated where it is shown)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mediator_app.domain.markers import N_
+
+
+class StoreError(Exception):
+    """A problem with the database that is not a bug: a message id and its values."""
+
+    message = N_("The database could not be used.")
+
+    def __init__(self, message: str | None = None, **params: Any):
+        self.message = message or self.message
+        self.params = params
+        super().__init__(self.message % params if params else self.message)
+
+    def render(self, translate: Any = None) -> str:
+        text = translate(self.message) if translate else self.message
+        return text % self.params if self.params else text
+
+
+class NewerSchemaError(StoreError):
+    """The database was written by a newer version of Passerelle."""
+
+    message = N_(
+        "This database was written by a newer version of Passerelle (data format "
+        "%(found)s; this version reads up to %(supported)s). Install the newer version "
+        "to open it; the file has not been changed."
+    )
+
+
+class DatabaseUnreadableError(StoreError):
+    """The file is not a Passerelle database, or it is damaged."""
+
+    message = N_(
+        "The file %(path)s is not a Passerelle database or it is damaged; it has not "
+        "been changed."
+    )
+
+
+class NotFoundError(StoreError):
+    """A record asked for by id does not exist."""
+
+    message = N_("No record has the id %(id)s.")

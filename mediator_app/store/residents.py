@@ -1,0 +1,153 @@
+"""Residents: create, edit, find, detect probable duplicates, merge."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date
+from typing import TYPE_CHECKING
+
+from mediator_app.domain.duplicates import DuplicateEvidence, compare
+from mediator_app.domain.markers import N_
+from mediator_app.domain.resident import Resident
+from mediator_app.store import search
+from mediator_app.store.errors import NotFoundError, StoreError
+
+if TYPE_CHECKING:
+    from mediator_app.store.database import Store
+
+_COLUMNS = ", ".join(f.name for f in fields(Resident))
+
+
+@dataclass(frozen=True)
+class ProbableDuplicate:
+    resident: Resident
+    evidence: DuplicateEvidence
+
+
+@dataclass(frozen=True)
+class ResidentRow:
+    """What the resident list shows of one resident."""
+
+    id: str
+    first_name: str
+    last_name: str
+    birth_year: int | None
+    commune: str
+    last_activity: str | None
+
+
+class Residents:
+    """The residents of a store. Methods that write open their own transaction, or join
+    the caller's ``store.write()``."""
+
+    def __init__(self, store: Store):
+        self._store = store
+
+    def get(self, resident_id: str) -> Resident:
+        cursor = self._store.conn.execute(
+            f"SELECT {_COLUMNS} FROM resident WHERE id = ?", (resident_id,)
+        )
+        row = cursor.fetchone()
+        if row is None:
+            raise NotFoundError(id=resident_id)
+        return Resident.from_row(dict(zip([c[0] for c in cursor.description], row, strict=True)))
+
+    def create(self, resident: Resident, today: date | None = None) -> Resident:
+        """Validate and save a new resident; raises ``ValidationError`` and saves nothing
+        when the record is not right."""
+        valid = resident.validated(today or date.today())
+        with self._store.write() as writer:
+            record = valid.to_record()
+            if valid.id:
+                record["id"] = valid.id
+            resident_id = writer.insert("resident", record)
+        return self.get(resident_id)
+
+    def update(self, resident: Resident, today: date | None = None) -> Resident:
+        """Save the edited fields of an existing resident (validated as on create)."""
+        valid = resident.validated(today or date.today())
+        self.get(valid.id)
+        with self._store.write() as writer:
+            writer.update("resident", valid.id, valid.to_record())
+        return self.get(valid.id)
+
+    def search(self, text: str, limit: int = 200) -> list[search.SearchHit]:
+        return search.search(self._store.conn, text, limit)
+
+    def count(self) -> int:
+        """Residents shown in the list: merged records are not counted."""
+        (total,) = self._store.conn.execute(
+            "SELECT COUNT(*) FROM resident_index WHERE shown_id = resident_id"
+        ).fetchone()
+        return total
+
+    def page(self, offset: int, limit: int) -> list[ResidentRow]:
+        """A slice of the resident list in alphabetical order, for a lazy model."""
+        rows = self._store.conn.execute(
+            "SELECT r.id, r.first_name, r.last_name, r.birth_year, r.commune, "
+            "ri.last_activity FROM resident_index ri INDEXED BY resident_index_by_sort_key "
+            "JOIN resident r ON r.rowid = ri.resident_rowid "
+            "WHERE ri.shown_id = ri.resident_id ORDER BY ri.sort_key LIMIT ? OFFSET ?",
+            (limit, offset),
+        ).fetchall()
+        return [ResidentRow(*row) for row in rows]
+
+    def probable_duplicates(self, resident: Resident) -> list[ProbableDuplicate]:
+        """Residents that La Coop's rule says may be ``resident`` (2 of 4 criteria),
+        strongest evidence first; ``resident`` itself is left out when it has an id."""
+        found: list[ProbableDuplicate] = []
+        for candidate_id in search.probable_duplicate_candidates(
+            self._store.conn,
+            resident.first_name,
+            resident.last_name,
+            resident.phone,
+            resident.email,
+        ):
+            if candidate_id == resident.id:
+                continue
+            candidate = self.get(candidate_id)
+            evidence = compare(
+                resident.first_name, resident.last_name, resident.phone, resident.email,
+                candidate.first_name, candidate.last_name, candidate.phone, candidate.email,
+            )  # fmt: skip
+            if evidence.is_probable_duplicate:
+                found.append(ProbableDuplicate(candidate, evidence))
+        found.sort(key=lambda duplicate: -duplicate.evidence.score)
+        return found
+
+    def merge(self, source_id: str, target_id: str) -> Resident:
+        """Merge ``source`` into ``target`` in one transaction.
+
+        The target keeps its values and fills its gaps from the source; the source's
+        sessions move to the target; the source stays as a pointer to the target, so a
+        search for its name finds the target.
+        """
+        if source_id == target_id:
+            raise StoreError(N_("A resident cannot be merged with itself."))
+        source, target = self.get(source_id), self.get(target_id)
+        if source.merged_into or target.merged_into:
+            raise StoreError(N_("This resident has already been merged into another one."))
+        gaps = {
+            name: value
+            for name, value in source.to_record().items()
+            if value not in ("", None, "non_communique")
+            and getattr(target, name) in ("", None, "non_communique")
+        }
+        with self._store.write() as writer:
+            if gaps:
+                writer.update("resident", target_id, gaps)
+            for (session_id,) in self._store.conn.execute(
+                "SELECT id FROM support_session WHERE resident_id = ?", (source_id,)
+            ).fetchall():
+                writer.update("support_session", session_id, {"resident_id": target_id})
+            writer.update("resident", source_id, {"merged_into": target_id})
+        return self.get(target_id)
+
+    def shown(self, resident_id: str) -> str:
+        """The id under which a resident is shown: its merge target, if it was merged."""
+        row = self._store.conn.execute(
+            "SELECT shown_id FROM resident_index WHERE resident_id = ?", (resident_id,)
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(id=resident_id)
+        return row[0]

@@ -1,0 +1,131 @@
+"""Numbered schema migrations. Each one is applied once, in order, in its own transaction,
+and sets ``PRAGMA user_version`` to its number: a database whose version is higher than
+``SCHEMA_VERSION`` comes from a newer Passerelle and is refused."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+MIGRATION_SET = "passerelle"
+migrations = Migrations(MIGRATION_SET)
+
+
+@migrations(name="0001_foundation")
+def _foundation(db: Database) -> None:
+    db.executescript(
+        """
+        -- This desk's identity: local, never synced.
+        CREATE TABLE desk (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            centre_name TEXT NOT NULL,
+            country TEXT NOT NULL,
+            language TEXT NOT NULL,
+            configured INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            singleton INTEGER NOT NULL DEFAULT 1 UNIQUE CHECK (singleton = 1)
+        );
+
+        -- Synced tables: written only through the change writer.
+        CREATE TABLE mediator (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            active INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+
+        CREATE TABLE resident (
+            id TEXT PRIMARY KEY,
+            first_name TEXT NOT NULL DEFAULT '',
+            last_name TEXT NOT NULL DEFAULT '',
+            birth_year INTEGER,
+            gender TEXT NOT NULL DEFAULT 'non_communique',
+            social_status TEXT NOT NULL DEFAULT 'non_communique',
+            commune TEXT NOT NULL DEFAULT '',
+            postcode TEXT NOT NULL DEFAULT '',
+            phone TEXT NOT NULL DEFAULT '',
+            email TEXT NOT NULL DEFAULT '',
+            language TEXT NOT NULL DEFAULT '',
+            notes TEXT NOT NULL DEFAULT '',
+            consent_date TEXT NOT NULL DEFAULT '',
+            consent_version TEXT NOT NULL DEFAULT '',
+            consent_language TEXT NOT NULL DEFAULT '',
+            consent_collected_by TEXT NOT NULL DEFAULT '',
+            merged_into TEXT REFERENCES resident(id),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+
+        CREATE TABLE support_session (
+            id TEXT PRIMARY KEY,
+            resident_id TEXT REFERENCES resident(id),
+            date TEXT NOT NULL,
+            duration_min INTEGER NOT NULL,
+            place_type TEXT NOT NULL,
+            device TEXT NOT NULL,
+            themes TEXT NOT NULL DEFAULT '[]',
+            admin_themes TEXT NOT NULL DEFAULT '[]',
+            procedure TEXT NOT NULL DEFAULT '',
+            autonomy TEXT,
+            referred INTEGER NOT NULL DEFAULT 0,
+            referral_to TEXT,
+            follow_up_needed INTEGER NOT NULL DEFAULT 0,
+            follow_up_date TEXT,
+            follow_up_done INTEGER NOT NULL DEFAULT 0,
+            notes TEXT NOT NULL DEFAULT '',
+            mediator_id TEXT REFERENCES mediator(id),
+            anon_gender TEXT,
+            anon_age_band TEXT,
+            anon_social_status TEXT,
+            anon_commune TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX support_session_by_resident ON support_session (resident_id, date);
+        CREATE INDEX support_session_by_date ON support_session (date);
+        CREATE INDEX support_session_follow_ups ON support_session (follow_up_date)
+            WHERE follow_up_needed = 1 AND follow_up_done = 0;
+
+        -- The change log: every write to a synced table, field by field.
+        CREATE TABLE change_log (
+            id INTEGER PRIMARY KEY,
+            hlc INTEGER NOT NULL,
+            desk_id TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            tx_id TEXT NOT NULL,
+            table_name TEXT NOT NULL,
+            row_id TEXT NOT NULL,
+            op TEXT NOT NULL CHECK (op IN ('insert', 'update', 'delete')),
+            data TEXT NOT NULL,
+            author TEXT,
+            UNIQUE (desk_id, seq)
+        );
+        CREATE INDEX change_log_by_row ON change_log (table_name, row_id);
+        CREATE INDEX change_log_by_hlc ON change_log (hlc);
+
+        -- Derived search data, rebuilt from the synced tables whenever needed.
+        CREATE TABLE resident_index (
+            resident_rowid INTEGER PRIMARY KEY,
+            resident_id TEXT NOT NULL UNIQUE,
+            shown_id TEXT NOT NULL,
+            sort_key TEXT NOT NULL,
+            phone TEXT NOT NULL,
+            email TEXT NOT NULL,
+            last_activity TEXT
+        );
+        CREATE INDEX resident_index_by_sort_key ON resident_index (sort_key)
+            WHERE shown_id = resident_id;
+        CREATE INDEX resident_index_by_phone ON resident_index (phone) WHERE phone != '';
+        CREATE INDEX resident_index_by_email ON resident_index (email) WHERE email != '';
+        CREATE VIRTUAL TABLE resident_fts USING fts5 (
+            terms, tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3'
+        );
+
+        PRAGMA user_version = 1;
+        """
+    )
+
+
+#: The highest schema this version of Passerelle reads and writes.
+SCHEMA_VERSION = 1

@@ -1,0 +1,237 @@
+"""Resident search: a folded-name FTS5 index kept in step with the resident table.
+
+Names are folded in Python (``domain.text``) before they reach FTS5, which cannot fold
+ı, đ, œ, ß, ø or ł, and would split ``D'Aubigné`` so that ``daubigne`` misses. A merged
+resident stays indexed under its own names but is shown as the resident it was merged
+into.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from mediator_app.domain.text import (
+    name_words,
+    normalise_email,
+    normalise_phone,
+    search_terms,
+    sort_key,
+)
+from mediator_app.store.changes import Change
+
+#: How many index hits are ranked for one query; ranking a bounded set keeps a one-letter
+#: query as fast as a long one.
+CANDIDATE_LIMIT = 3000
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """A resident found by a search, with what the result list shows."""
+
+    id: str
+    first_name: str
+    last_name: str
+    birth_year: int | None
+    commune: str
+    last_activity: str | None
+
+
+def on_change(conn: sqlite3.Connection, change: Change) -> None:
+    """Keep the index in step with resident and session changes (a change listener)."""
+    if change.table_name == "resident":
+        if change.op == "delete":
+            _drop(conn, change.row_id)
+        else:
+            index_resident(conn, change.row_id)
+            if change.data.get("merged_into"):
+                _reindex_absorbed(conn, change.data["merged_into"])
+    elif change.table_name == "support_session" and change.op != "delete":
+        date = change.data.get("date")
+        resident_id = change.data.get("resident_id")
+        if resident_id is None and "date" in change.data:
+            row = conn.execute(
+                "SELECT resident_id FROM support_session WHERE id = ?", (change.row_id,)
+            ).fetchone()
+            resident_id = row[0] if row else None
+        if resident_id and date:
+            conn.execute(
+                "UPDATE resident_index SET last_activity = ? WHERE resident_id = ? "
+                "AND (last_activity IS NULL OR last_activity < ?)",
+                (date, resident_id, date),
+            )
+
+
+def index_resident(conn: sqlite3.Connection, resident_id: str) -> None:
+    """(Re)build one resident's index rows from the resident table."""
+    row = conn.execute(
+        "SELECT rowid, first_name, last_name, phone, email, merged_into FROM resident "
+        "WHERE id = ?",
+        (resident_id,),
+    ).fetchone()
+    if row is None:
+        _drop(conn, resident_id)
+        return
+    rowid, first_name, last_name, phone, email, merged_into = row
+    shown_id = _final_target(conn, merged_into) if merged_into else resident_id
+    (last_activity,) = conn.execute(
+        "SELECT MAX(date) FROM support_session WHERE resident_id = ?", (resident_id,)
+    ).fetchone()
+    conn.execute(
+        "INSERT INTO resident_index (resident_rowid, resident_id, shown_id, sort_key, phone,"
+        " email, last_activity) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (resident_rowid) DO "
+        "UPDATE SET shown_id = excluded.shown_id, sort_key = excluded.sort_key, "
+        "phone = excluded.phone, email = excluded.email, "
+        "last_activity = excluded.last_activity",
+        (
+            rowid,
+            resident_id,
+            shown_id,
+            sort_key(last_name, first_name),
+            normalise_phone(phone),
+            normalise_email(email),
+            last_activity,
+        ),
+    )
+    conn.execute("DELETE FROM resident_fts WHERE rowid = ?", (rowid,))
+    conn.execute(
+        "INSERT INTO resident_fts (rowid, terms) VALUES (?, ?)",
+        (rowid, " ".join(search_terms(first_name, last_name))),
+    )
+
+
+def rebuild_index(conn: sqlite3.Connection) -> None:
+    """Rebuild the whole index from the resident table (after a bulk change or repair)."""
+    conn.execute("DELETE FROM resident_fts")
+    conn.execute("DELETE FROM resident_index")
+    ids = [row[0] for row in conn.execute("SELECT id FROM resident ORDER BY rowid")]
+    for resident_id in ids:
+        index_resident(conn, resident_id)
+
+
+def fts_query(text: str) -> str | None:
+    """The FTS5 query for what was typed: every word as a prefix, all required.
+
+    ``None`` when nothing searchable was typed.
+    """
+    words = name_words(text)
+    if not words:
+        return None
+    return " AND ".join(f'"{word}"*' for word in words)
+
+
+def search(conn: sqlite3.Connection, text: str, limit: int = 200) -> list[SearchHit]:
+    """Residents whose names match ``text``, best first, merged records shown once as
+    the resident they were merged into.
+
+    Ranking: a word typed in full before a prefix (``martin`` puts Martin before
+    Martinez), then the most recently helped, then alphabetical order.
+    """
+    query = fts_query(text)
+    if query is None:
+        return []
+    words = name_words(text)
+    candidates = conn.execute(
+        "SELECT ri.shown_id, f.terms FROM resident_fts f "
+        "JOIN resident_index ri ON ri.resident_rowid = f.rowid "
+        "WHERE f.terms MATCH ? LIMIT ?",
+        (query, CANDIDATE_LIMIT),
+    ).fetchall()
+    best_terms: dict[str, int] = {}
+    for shown_id, terms in candidates:
+        whole_words = len(set(words).intersection(terms.split()))
+        best_terms[shown_id] = max(best_terms.get(shown_id, 0), whole_words)
+    if not best_terms:
+        return []
+    rows = _fetch_hits(conn, list(best_terms))
+    # Stable sorts, least significant key first.
+    rows.sort(key=lambda row: row[1])
+    rows.sort(key=lambda row: row[0].last_activity or "", reverse=True)
+    rows.sort(key=lambda row: best_terms[row[0].id], reverse=True)
+    return [hit for hit, _key in rows[:limit]]
+
+
+def probable_duplicate_candidates(
+    conn: sqlite3.Connection, first_name: str, last_name: str, phone: str, email: str
+) -> list[str]:
+    """Ids of residents that may match on at least one criterion of the duplicate rule:
+    the rule itself (``domain.duplicates``) decides."""
+    found: set[str] = set()
+    phone_key, email_key = normalise_phone(phone), normalise_email(email)
+    if phone_key:
+        found.update(
+            row[0]
+            for row in conn.execute(
+                "SELECT shown_id FROM resident_index WHERE phone = ?", (phone_key,)
+            )
+        )
+    if email_key:
+        found.update(
+            row[0]
+            for row in conn.execute(
+                "SELECT shown_id FROM resident_index WHERE email = ?", (email_key,)
+            )
+        )
+    # Names one typing slip apart share their first three letters, or their last three.
+    for name in (last_name, first_name):
+        joined = "".join(name_words(name))
+        if len(joined) < 2:
+            continue
+        found.update(
+            row[0]
+            for row in conn.execute(
+                "SELECT ri.shown_id FROM resident_fts f JOIN resident_index ri "
+                "ON ri.resident_rowid = f.rowid WHERE f.terms MATCH ? LIMIT 500",
+                (f'"{joined[:3]}"*',),
+            )
+        )
+    return sorted(found)
+
+
+def _fetch_hits(conn: sqlite3.Connection, ids: list[str]) -> list[tuple[SearchHit, str]]:
+    hits: list[tuple[SearchHit, str]] = []
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        placeholders = ", ".join("?" for _ in chunk)
+        for row in conn.execute(
+            "SELECT r.id, r.first_name, r.last_name, r.birth_year, r.commune, "
+            "ri.last_activity, ri.sort_key FROM resident r "
+            "JOIN resident_index ri ON ri.resident_rowid = r.rowid "
+            f"WHERE r.id IN ({placeholders})",
+            chunk,
+        ):
+            hits.append((SearchHit(*row[:6]), row[6]))
+    return hits
+
+
+def _final_target(conn: sqlite3.Connection, resident_id: str) -> str:
+    """Follow a chain of merges to the resident that absorbed them all."""
+    seen = {resident_id}
+    while True:
+        row = conn.execute(
+            "SELECT merged_into FROM resident WHERE id = ?", (resident_id,)
+        ).fetchone()
+        if row is None or row[0] is None or row[0] in seen:
+            return resident_id
+        resident_id = row[0]
+        seen.add(resident_id)
+
+
+def _reindex_absorbed(conn: sqlite3.Connection, target_id: str) -> None:
+    """Point every resident merged, directly or not, into a record at its final target."""
+    final = _final_target(conn, target_id)
+    conn.execute(
+        "WITH RECURSIVE absorbed(id) AS (SELECT id FROM resident WHERE merged_into = ? "
+        "UNION SELECT r.id FROM resident r JOIN absorbed a ON r.merged_into = a.id) "
+        "UPDATE resident_index SET shown_id = ? WHERE resident_id IN (SELECT id FROM absorbed)",
+        (final, final),
+    )
+
+
+def _drop(conn: sqlite3.Connection, resident_id: str) -> None:
+    row = conn.execute(
+        "SELECT resident_rowid FROM resident_index WHERE resident_id = ?", (resident_id,)
+    ).fetchone()
+    if row:
+        conn.execute("DELETE FROM resident_fts WHERE rowid = ?", (row[0],))
+        conn.execute("DELETE FROM resident_index WHERE resident_rowid = ?", row)
