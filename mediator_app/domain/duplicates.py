@@ -72,7 +72,4 @@ def _within_one_edit(a: str, b: str) -> bool:
             and a[second] == b[first]
         )
     shorter, longer = (a, b) if len(a) < len(b) else (b, a)
-    for i in range(len(longer)):
-        if longer[:i] + longer[i + 1 :] == shorter:
-            return True
-    return False
+    return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))

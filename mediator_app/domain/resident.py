@@ -123,9 +123,7 @@ class Resident:
     def to_record(self) -> dict[str, Any]:
         """The stored fields the caller controls."""
         return {
-            f.name: getattr(self, f.name)
-            for f in fields(self)
-            if f.name not in self.MANAGED_FIELDS
+            f.name: getattr(self, f.name) for f in fields(self) if f.name not in self.MANAGED_FIELDS
         }
 
     @classmethod

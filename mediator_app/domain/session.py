@@ -132,9 +132,7 @@ class SupportSession:
             if follow_up_day is None:
                 found["follow_up_date"] = Problem(N_("Enter the date of the follow-up."))
             elif session_day is not None and follow_up_day < session_day:
-                found["follow_up_date"] = Problem(
-                    N_("The follow-up cannot be before the session.")
-                )
+                found["follow_up_date"] = Problem(N_("The follow-up cannot be before the session."))
         if len(self.notes) > NOTES_MAX_CHARS:
             found["notes"] = Problem(
                 N_("Notes are limited to %(count)s characters."), {"count": NOTES_MAX_CHARS}

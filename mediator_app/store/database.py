@@ -94,9 +94,7 @@ class Store:
         assert desk is not None
         return desk
 
-    def configure_desk(
-        self, *, name: str, centre_name: str, country: str, language: str
-    ) -> Desk:
+    def configure_desk(self, *, name: str, centre_name: str, country: str, language: str) -> Desk:
         """Set this desk's identity as a person confirmed it at first run or in settings."""
         desk = self.ensure_desk()
         with self._transaction():

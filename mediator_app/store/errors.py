@@ -37,8 +37,7 @@ class DatabaseUnreadableError(StoreError):
     """The file is not a Passerelle database, or it is damaged."""
 
     message = N_(
-        "The file %(path)s is not a Passerelle database or it is damaged; it has not "
-        "been changed."
+        "The file %(path)s is not a Passerelle database or it is damaged; it has not been changed."
     )
 
 

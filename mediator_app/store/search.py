@@ -65,8 +65,7 @@ def on_change(conn: sqlite3.Connection, change: Change) -> None:
 def index_resident(conn: sqlite3.Connection, resident_id: str) -> None:
     """(Re)build one resident's index rows from the resident table."""
     row = conn.execute(
-        "SELECT rowid, first_name, last_name, phone, email, merged_into FROM resident "
-        "WHERE id = ?",
+        "SELECT rowid, first_name, last_name, phone, email, merged_into FROM resident WHERE id = ?",
         (resident_id,),
     ).fetchone()
     if row is None:

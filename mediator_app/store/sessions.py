@@ -80,9 +80,9 @@ class Sessions:
         ).fetchone()
         return total
 
-    def for_resident(self, resident_id: str, offset: int = 0, limit: int = 100) -> list[
-        SupportSession
-    ]:
+    def for_resident(
+        self, resident_id: str, offset: int = 0, limit: int = 100
+    ) -> list[SupportSession]:
         """A resident's history, newest first, a slice at a time."""
         rows = self._select(
             "WHERE s.resident_id = ? ORDER BY s.date DESC, s.created_at DESC LIMIT ? OFFSET ?",
@@ -92,13 +92,11 @@ class Sessions:
 
     def on_day(self, day: date) -> list[SessionWithResident]:
         """Sessions dated ``day``, the most recently logged first."""
-        return self._select(
-            "WHERE s.date = ? ORDER BY s.created_at DESC", (day.isoformat(),)
-        )
+        return self._select("WHERE s.date = ? ORDER BY s.created_at DESC", (day.isoformat(),))
 
-    def follow_ups_due(self, by_day: date, resident_id: str | None = None) -> list[
-        SessionWithResident
-    ]:
+    def follow_ups_due(
+        self, by_day: date, resident_id: str | None = None
+    ) -> list[SessionWithResident]:
         """Open follow-ups due on or before ``by_day``, the oldest first."""
         condition = (
             "WHERE s.follow_up_needed = 1 AND s.follow_up_done = 0 AND s.follow_up_date <= ?"
