@@ -33,6 +33,7 @@ class Desk:
     country: str
     language: str
     configured: bool
+    mediator_id: str | None = None
 
 
 class Store:
@@ -59,9 +60,9 @@ class Store:
     @property
     def desk(self) -> Desk | None:
         row = self.conn.execute(
-            "SELECT id, name, centre_name, country, language, configured FROM desk"
+            "SELECT id, name, centre_name, country, language, configured, mediator_id FROM desk"
         ).fetchone()
-        return Desk(*row[:5], configured=bool(row[5])) if row else None
+        return Desk(*row[:5], configured=bool(row[5]), mediator_id=row[6]) if row else None
 
     def ensure_desk(
         self,
@@ -94,17 +95,27 @@ class Store:
         assert desk is not None
         return desk
 
-    def configure_desk(self, *, name: str, centre_name: str, country: str, language: str) -> Desk:
-        """Set this desk's identity as a person confirmed it at first run or in settings."""
+    def configure_desk(
+        self,
+        *,
+        name: str,
+        centre_name: str,
+        country: str,
+        language: str,
+        mediator_id: str | None = None,
+    ) -> Desk:
+        """Set this desk's identity as a person confirmed it at first run or in settings;
+        ``mediator_id`` is the mediator who usually works at this desk."""
         desk = self.ensure_desk()
         with self._transaction():
             self.conn.execute(
                 "UPDATE desk SET name = ?, centre_name = ?, country = ?, language = ?, "
-                "configured = 1 WHERE id = ?",
-                (name, centre_name, country, language, desk.id),
+                "configured = 1, mediator_id = COALESCE(?, mediator_id) WHERE id = ?",
+                (name, centre_name, country, language, mediator_id, desk.id),
             )
         desk = self.desk
         assert desk is not None
+        self.mediator_id = desk.mediator_id
         return desk
 
     @contextlib.contextmanager
@@ -168,7 +179,10 @@ def open_store(path: Path | str | None) -> Store:
     except BaseException:
         conn.close()
         raise
-    return Store(db, file_path)
+    store = Store(db, file_path)
+    desk = store.desk
+    store.mediator_id = desk.mediator_id if desk else None
+    return store
 
 
 def _check_readable(conn: sqlite3.Connection, path: Path | None) -> None:

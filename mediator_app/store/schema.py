@@ -22,6 +22,7 @@ def _foundation(db: Database) -> None:
             country TEXT NOT NULL,
             language TEXT NOT NULL,
             configured INTEGER NOT NULL DEFAULT 0,
+            mediator_id TEXT,
             created_at TEXT NOT NULL,
             singleton INTEGER NOT NULL DEFAULT 1 UNIQUE CHECK (singleton = 1)
         );

@@ -1,0 +1,151 @@
+"""Headless commands behind ``python main.py SUBCOMMAND``, for coordinators' scripts,
+benchmarks and tests. None of them needs a screen; each prints a clear error and exits
+non-zero on bad input."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TextIO
+
+from mediator_app import paths
+from mediator_app.i18n import _
+from mediator_app.store import Store, StoreError, open_store
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+
+
+def add_commands(subparsers: argparse._SubParsersAction) -> None:
+    """Declare the headless commands on the application's argument parser."""
+    demo = subparsers.add_parser(
+        "demo-data", help=_("Fill a database with a realistic synthetic centre.")
+    )
+    _add_db_option(demo)
+    demo.add_argument("--residents", type=_positive_int, default=400)
+    demo.add_argument("--sessions", type=_positive_int, default=3000)
+    demo.add_argument("--seed", type=int, default=1)
+    demo.set_defaults(command=demo_data)
+
+    search = subparsers.add_parser(
+        "search", help=_("Print the residents whose names match a query.")
+    )
+    _add_db_option(search)
+    search.add_argument("query", help=_("Part of a first or last name."))
+    search.add_argument("--limit", type=_positive_int, default=50)
+    search.set_defaults(command=search_residents)
+
+
+def demo_data(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from mediator_app.demo import generate_demo
+
+    with _opened(args.db) as store:
+        if store.residents.count():
+            err.write(
+                _("%(path)s already holds residents: demo data goes into a new database.")
+                % {"path": args.db}
+                + "\n"
+            )
+            return EXIT_BAD_INPUT
+        report = _ProgressPrinter(err)
+        summary = generate_demo(
+            store,
+            residents=args.residents,
+            sessions=args.sessions,
+            seed=args.seed,
+            progress=report,
+        )
+    out.write(
+        _(
+            "Demo centre ready in %(path)s: %(residents)s residents, %(sessions)s sessions "
+            "(%(anonymous)s anonymous visits)."
+        )
+        % {
+            "path": args.db,
+            "residents": summary.residents,
+            "sessions": summary.sessions,
+            "anonymous": summary.anonymous_visits,
+        }
+        + "\n"
+    )
+    return EXIT_OK
+
+
+def search_residents(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """One line per resident: ``id<TAB>full name<TAB>year of birth``."""
+    with _opened(args.db) as store:
+        for hit in store.residents.search(args.query, limit=args.limit):
+            full_name = " ".join(part for part in (hit.first_name, hit.last_name) if part)
+            year = "" if hit.birth_year is None else str(hit.birth_year)
+            out.write(f"{hit.id}\t{full_name}\t{year}\n")
+    return EXIT_OK
+
+
+def run(args: argparse.Namespace, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+    """Run the command ``args`` names; store errors become a message and exit code 2."""
+    command: Callable[[argparse.Namespace, TextIO, TextIO], int] = args.command
+    try:
+        return command(args, out, err)
+    except StoreError as error:
+        err.write(_("Error: %(message)s") % {"message": error.render(_)} + "\n")
+        return EXIT_BAD_INPUT
+
+
+class _opened:
+    """Open a store for a command, making the desk identity with defaults if needed."""
+
+    def __init__(self, path: Path):
+        self._path = path
+        self._store: Store | None = None
+
+    def __enter__(self) -> Store:
+        self._store = open_store(self._path)
+        self._store.ensure_desk()
+        return self._store
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._store is not None:
+            self._store.close()
+
+
+class _ProgressPrinter:
+    """Prints a progress line at most twice a second."""
+
+    def __init__(self, stream: TextIO):
+        self._stream = stream
+        self._last = 0.0
+
+    def __call__(self, done: int, total: int) -> bool:
+        now = time.monotonic()
+        if now - self._last >= 0.5 or done == total:
+            self._last = now
+            percent = 100 * done // max(total, 1)
+            self._stream.write(f"\r{percent:3d} %")
+            if done == total:
+                self._stream.write("\n")
+            self._stream.flush()
+        return True
+
+
+def _add_db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        type=Path,
+        default=paths.default_database_path(),
+        help=_("The database file (made if it does not exist)."),
+    )
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise argparse.ArgumentTypeError(
+            _("%(value)s is not a positive whole number.") % {"value": text}
+        )
+    return value

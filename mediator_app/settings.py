@@ -1,0 +1,85 @@
+"""The user's settings: a typed registry saved as JSON, with versioned upgrades.
+
+Settings belong to the person at the desk (language, window sizes, the database last
+opened); what belongs to the centre's data lives in the database.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+#: Bump with an entry in ``_UPGRADES`` when a stored setting changes meaning.
+SETTINGS_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    kind: type
+    default: Any
+    description: str
+
+
+REGISTRY: dict[str, Setting] = {
+    setting.name: setting
+    for setting in (
+        Setting("language", str, "", "UI language code; empty until chosen at first run."),
+        Setting("last_database", str, "", "Path of the database opened last."),
+        Setting("geometry", dict, {}, "Saved geometry (base64) of each window, by name."),
+        Setting("search_debounce_ms", int, 120, "Pause after a keystroke before searching."),
+    )
+}
+
+#: ``version -> function`` turning the values of that version into the next version's.
+_UPGRADES: dict[int, Any] = {}
+
+
+class Settings:
+    """Values of the registry, read from and saved to one JSON file."""
+
+    def __init__(self, path: Path | None):
+        self.path = path
+        self._values: dict[str, Any] = {}
+        if path is not None and path.exists():
+            self._values = _read(path)
+
+    def __getitem__(self, name: str) -> Any:
+        setting = REGISTRY[name]
+        value = self._values.get(name, setting.default)
+        return value if isinstance(value, setting.kind) else setting.default
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        setting = REGISTRY[name]
+        if not isinstance(value, setting.kind):
+            raise TypeError(f"setting {name!r} takes {setting.kind.__name__}")
+        self._values[name] = value
+
+    def save(self) -> None:
+        """Write the settings atomically: a crash never leaves half a file."""
+        if self.path is None:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        payload = {"version": SETTINGS_VERSION, "values": self._values}
+        handle, temporary = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            json.dump(payload, stream, ensure_ascii=False, indent=1)
+        os.replace(temporary, self.path)
+
+
+def _read(path: Path) -> dict[str, Any]:
+    """The stored values, upgraded to the current version; damaged files give defaults."""
+    try:
+        payload = json.loads(path.read_text(encoding="utf-8"))
+        version = int(payload.get("version", 1))
+        values = dict(payload.get("values", {}))
+    except (OSError, ValueError, AttributeError):
+        return {}
+    while version < SETTINGS_VERSION:
+        values = _UPGRADES[version](values)
+        version += 1
+    return {name: value for name, value in values.items() if name in REGISTRY}

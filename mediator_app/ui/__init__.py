@@ -1,0 +1,1 @@
+"""The Qt desktop interface, on top of the Qt-free core."""

@@ -1,0 +1,500 @@
+"""The main window: search residents as you type, open a file, log a session, see today.
+
+Keyboard first: the search box has focus at start; Enter opens the highlighted resident;
+Ctrl+L logs a session for them; Ctrl+N makes a new resident; Ctrl+Shift+L logs an
+anonymous visit; Ctrl+T shows today; Ctrl+F comes back to the search box.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mediator_app import APP_NAME
+from mediator_app.domain.resident import Resident
+from mediator_app.domain.session import SupportSession
+from mediator_app.i18n import _, format_number, ngettext
+from mediator_app.settings import Settings
+from mediator_app.store import Store
+from mediator_app.store.mediators import find_mediator
+from mediator_app.ui.models import ID_ROLE, ResidentListModel
+from mediator_app.ui.resident_dialog import ResidentDialog
+from mediator_app.ui.resident_file import ResidentFile
+from mediator_app.ui.session_dialog import SessionDialog
+from mediator_app.ui.today_view import TodayView
+from mediator_app.ui.widgets import explain_failure, remember_geometry, restore_geometry
+from mediator_app.ui.worker import DatabaseWorker
+
+RESIDENTS_TAB, TODAY_TAB = 0, 1
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    """One entry of the window's action registry."""
+
+    name: str
+    text: str
+    shortcut: QKeySequence | QKeySequence.StandardKey
+    handler: str
+
+
+class MainWindow(QMainWindow):
+    """Passerelle's window over an open store; writes go through ``worker``."""
+
+    language_change_requested = Signal(str)
+
+    def __init__(self, store: Store, worker: DatabaseWorker, settings: Settings):
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self._store = store
+        self._worker = worker
+        self._settings = settings
+        self._worker.changed.connect(self._on_data_changed)
+        self.active_dialog: QDialog | None = None
+        desk = store.desk
+        centre = desk.centre_name if desk and desk.centre_name else ""
+        self.setWindowTitle(f"{APP_NAME} – {centre}" if centre else APP_NAME)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(settings["search_debounce_ms"])
+        self._search_timer.timeout.connect(self._run_search)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._build_residents_page(), _("&Residents"))
+        self.today_view = TodayView(store, self)
+        self.today_view.open_resident_requested.connect(self.open_resident)
+        self.today_view.follow_up_done_requested.connect(self._mark_follow_up_done)
+        self.tabs.addTab(self.today_view, _("&Today"))
+        self.tabs.currentChanged.connect(self._on_tab_changed)
+        self.setCentralWidget(self.tabs)
+        self.actions_by_name = self._create_actions()
+        self._show_status()
+        self.resize(1280, 720)
+        restore_geometry(self, settings, "main")
+        self.search_box.setFocus()
+
+    # Building -------------------------------------------------------------------------
+
+    def _build_residents_page(self) -> QWidget:
+        self.search_box = QLineEdit()
+        self.search_box.setObjectName("searchBox")
+        self.search_box.setPlaceholderText(_("Find a resident: type part of a name"))
+        self.search_box.setAccessibleName(_("Find a resident"))
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.setStyleSheet("font-size: 13pt; padding: 4px;")
+        self.search_box.textEdited.connect(self._on_search_edited)
+        self.search_box.returnPressed.connect(self._on_search_return)
+        self.search_box.installEventFilter(self)
+        search_label = QLabel(_("&Search"))
+        search_label.setBuddy(self.search_box)
+
+        self.results_model = ResidentListModel(self._store, self)
+        self.results = QTableView()
+        self.results.setObjectName("residentList")
+        self.results.setModel(self.results_model)
+        self.results.setAccessibleName(_("Residents"))
+        self.results.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.results.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.results.verticalHeader().hide()
+        self.results.verticalHeader().setDefaultSectionSize(26)
+        self.results.setWordWrap(False)
+        header = self.results.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in enumerate((160, 130, 110, 140)):
+            self.results.setColumnWidth(column, width)
+        self.results.activated.connect(self._on_result_activated)
+        self.result_count = QLabel()
+        self.result_count.setObjectName("resultCount")
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.addWidget(search_label)
+        left_layout.addWidget(self.search_box)
+        left_layout.addWidget(self.result_count)
+        left_layout.addWidget(self.results, 1)
+
+        self.resident_file = ResidentFile(self._store, self)
+        self.resident_file.log_session_requested.connect(self.log_session)
+        self.resident_file.edit_resident_requested.connect(self.edit_resident)
+        self.resident_file.edit_session_requested.connect(self.edit_session)
+        self.resident_file.duplicate_session_requested.connect(self._duplicate_session)
+        self.resident_file.delete_session_requested.connect(self._delete_session)
+        self.resident_file.merge_requested.connect(self._merge_residents)
+        self.resident_file.follow_up_done_requested.connect(self._mark_follow_up_done)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(self.resident_file)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([520, 760])
+        self._update_result_count()
+        self._select_first_result()
+        return splitter
+
+    def _create_actions(self) -> dict[str, QAction]:
+        specs = (
+            ActionSpec("find", _("&Find a resident"), QKeySequence.StandardKey.Find,
+                       "focus_search"),
+            ActionSpec("new_resident", _("&New resident…"), QKeySequence.StandardKey.New,
+                       "new_resident"),
+            ActionSpec("log_session", _("&Log a session…"), QKeySequence("Ctrl+L"),
+                       "log_session"),
+            ActionSpec("anonymous_visit", _("Log an &anonymous visit…"),
+                       QKeySequence("Ctrl+Shift+L"), "log_anonymous_visit"),
+            ActionSpec("edit_resident", _("&Edit the resident…"), QKeySequence("Ctrl+E"),
+                       "edit_resident"),
+            ActionSpec("today", _("&Today"), QKeySequence("Ctrl+T"), "show_today"),
+            ActionSpec("settings", _("&Settings…"), QKeySequence.StandardKey.Preferences,
+                       "open_settings"),
+            ActionSpec("quit", _("&Quit"), QKeySequence.StandardKey.Quit, "close"),
+        )  # fmt: skip
+        menus = {
+            _("&File"): ("new_resident", "settings", "quit"),
+            _("&Desk"): ("find", "log_session", "anonymous_visit", "edit_resident", "today"),
+        }
+        actions: dict[str, QAction] = {}
+        for spec in specs:
+            action = QAction(spec.text, self)
+            action.setObjectName(spec.name)
+            action.setShortcut(QKeySequence(spec.shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.triggered.connect(getattr(self, spec.handler))
+            self.addAction(action)
+            actions[spec.name] = action
+        for title, names in menus.items():
+            menu = self.menuBar().addMenu(title)
+            for name in names:
+                menu.addAction(actions[name])
+        toolbar = self.addToolBar(_("Actions"))
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for name in ("new_resident", "log_session", "anonymous_visit", "today"):
+            toolbar.addAction(actions[name])
+        return actions
+
+    def _show_status(self) -> None:
+        desk = self._store.desk
+        mediator = (
+            find_mediator(self._store, desk.mediator_id) if desk and desk.mediator_id else None
+        )
+        parts = [desk.name if desk else ""]
+        if mediator is not None:
+            parts.append(mediator.name)
+        self.statusBar().showMessage(" · ".join(part for part in parts if part))
+
+    # Search ---------------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Down or Page Down in the search box moves into the results."""
+        if (
+            watched is self.search_box
+            and isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_PageDown)
+        ):
+            self._flush_search()
+            self.results.setFocus()
+            if not self.results.currentIndex().isValid():
+                self._select_first_result()
+            return True
+        return super().eventFilter(watched, event)
+
+    def _on_search_edited(self, _text: str) -> None:
+        self._search_timer.start()
+
+    def _flush_search(self) -> None:
+        if self._search_timer.isActive():
+            self._search_timer.stop()
+            self._run_search()
+
+    def _run_search(self) -> None:
+        self.results_model.set_query(self.search_box.text())
+        self._update_result_count()
+        self._select_first_result()
+
+    def _select_first_result(self) -> None:
+        if self.results_model.rowCount():
+            self.results.setCurrentIndex(self.results_model.index(0, 0))
+
+    def _update_result_count(self) -> None:
+        count = self.results_model.rowCount()
+        if self.results_model.is_search:
+            text = ngettext("%(count)s resident found", "%(count)s residents found", count)
+        else:
+            text = ngettext("%(count)s resident", "%(count)s residents", count)
+        self.result_count.setText(text % {"count": format_number(count)})
+
+    def _on_search_return(self) -> None:
+        self._flush_search()
+        resident_id = self._highlighted_resident_id()
+        if resident_id:
+            self.open_resident(resident_id)
+        elif self.search_box.text().strip():
+            self.statusBar().showMessage(
+                _("Nobody found. Press Ctrl+N to create a new resident."), 5000
+            )
+
+    def _on_result_activated(self, index) -> None:
+        resident_id = index.data(ID_ROLE)
+        if resident_id:
+            self.open_resident(resident_id)
+
+    def _highlighted_resident_id(self) -> str | None:
+        index = self.results.currentIndex()
+        if index.isValid():
+            return self.results_model.resident_id(index.row())
+        return self.results_model.resident_id(0)
+
+    def focus_search(self) -> None:
+        self.tabs.setCurrentIndex(RESIDENTS_TAB)
+        self.search_box.setFocus()
+        self.search_box.selectAll()
+
+    def open_resident(self, resident_id: str) -> None:
+        self.tabs.setCurrentIndex(RESIDENTS_TAB)
+        self.resident_file.show_resident(self._store.residents.shown(resident_id))
+        self.resident_file.history.setFocus()
+        if self.resident_file.history_model.rowCount():
+            self.resident_file.history.setCurrentIndex(self.resident_file.history_model.index(0, 0))
+
+    def show_today(self) -> None:
+        self.today_view.refresh()
+        self.tabs.setCurrentIndex(TODAY_TAB)
+        self.today_view.sessions_view.setFocus()
+
+    def _on_tab_changed(self, index: int) -> None:
+        if index == TODAY_TAB:
+            self.today_view.refresh()
+
+    # Residents ------------------------------------------------------------------------
+
+    def _mediator_name(self) -> str:
+        desk = self._store.desk
+        mediator = (
+            find_mediator(self._store, desk.mediator_id) if desk and desk.mediator_id else None
+        )
+        return mediator.name if mediator else ""
+
+    def new_resident(self) -> None:
+        typed = self.search_box.text().split()
+        preset = Resident(
+            first_name=" ".join(typed[:1]) if len(typed) > 1 else "",
+            last_name=" ".join(typed[1:]) if len(typed) > 1 else " ".join(typed),
+        )
+        self._edit_resident_dialog(preset, is_new=True)
+
+    def edit_resident(self) -> None:
+        resident = self.resident_file.resident
+        if resident is not None:
+            self._edit_resident_dialog(resident, is_new=False)
+
+    def _edit_resident_dialog(self, resident: Resident, *, is_new: bool) -> None:
+        desk = self._store.desk
+        dialog = ResidentDialog(
+            self,
+            find_duplicates=self._store.residents.probable_duplicates,
+            resident=resident if not is_new else None,
+            collected_by=self._mediator_name(),
+            language=desk.language if desk else "fr",
+        )
+        if is_new:
+            dialog.first_name.setText(resident.first_name)
+            dialog.last_name.setText(resident.last_name)
+        dialog.accepted.connect(lambda: self._on_resident_dialog_accepted(dialog, is_new))
+        self._open_dialog(dialog)
+
+    def _on_resident_dialog_accepted(self, dialog: ResidentDialog, is_new: bool) -> None:
+        if dialog.open_existing_id:
+            self.open_resident(dialog.open_existing_id)
+            return
+        record = dialog.result_resident
+        if record is None:
+            return
+        if is_new:
+            self._run_write(
+                lambda store: store.residents.create(record),
+                on_success=lambda saved: self._after_resident_saved(saved, created=True),
+                topics=("residents",),
+            )
+        else:
+            self._run_write(
+                lambda store: store.residents.update(record),
+                on_success=lambda saved: self._after_resident_saved(saved, created=False),
+                topics=("residents",),
+            )
+
+    def _open_dialog(self, dialog: QDialog) -> None:
+        """Show a dialog window-modal without blocking; it is deleted once closed."""
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.active_dialog = dialog
+        dialog.finished.connect(lambda _result: self._forget_dialog(dialog))
+        dialog.open()
+
+    def _forget_dialog(self, dialog: QDialog) -> None:
+        if self.active_dialog is dialog:
+            self.active_dialog = None
+
+    def _after_resident_saved(self, resident: Resident, *, created: bool) -> None:
+        self.open_resident(resident.id)
+        message = _("%(name)s was added.") if created else _("%(name)s was updated.")
+        self.statusBar().showMessage(message % {"name": resident.full_name}, 5000)
+
+    def _merge_residents(self, source_id: str, target_id: str) -> None:
+        source = self._store.residents.get(source_id)
+        target = self._store.residents.get(target_id)
+        answer = QMessageBox.question(
+            self,
+            _("Merge two files"),
+            _(
+                "Merge the file of %(source)s into the file of %(target)s? The sessions "
+                "move to %(target)s; details missing there are taken from the other file."
+            )
+            % {"source": source.full_name, "target": target.full_name},
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self._run_write(
+            lambda store: store.residents.merge(source_id, target_id),
+            on_success=lambda merged: self.open_resident(merged.id),
+            topics=("residents", "sessions"),
+        )
+
+    # Sessions -------------------------------------------------------------------------
+
+    def log_session(self) -> None:
+        """Log a session for the highlighted search result, or for the open file."""
+        focus = self.focusWidget()
+        if focus in (self.search_box, self.results):
+            self._flush_search()
+            resident_id = self._highlighted_resident_id()
+            if resident_id:
+                self.open_resident(resident_id)
+        resident = self.resident_file.resident
+        if resident is None:
+            self.statusBar().showMessage(
+                _("Find a resident first, or press Ctrl+Shift+L for an anonymous visit."), 5000
+            )
+            return
+        self._session_dialog(resident.id, resident.full_name, None)
+
+    def log_anonymous_visit(self) -> None:
+        self._session_dialog(None, "", None)
+
+    def edit_session(self, session: SupportSession) -> None:
+        name = self.resident_file.resident.full_name if self.resident_file.resident else ""
+        self._session_dialog(session.resident_id, name, session)
+
+    def _session_dialog(
+        self, resident_id: str | None, name: str, session: SupportSession | None
+    ) -> None:
+        dialog = SessionDialog(self, resident_id=resident_id, resident_name=name, session=session)
+        dialog.accepted.connect(lambda: self._on_session_dialog_accepted(dialog, session, name))
+        self._open_dialog(dialog)
+
+    def _on_session_dialog_accepted(
+        self, dialog: SessionDialog, original: SupportSession | None, name: str
+    ) -> None:
+        result = dialog.result_session
+        if result is None:
+            return
+        if original is None:
+            self._run_write(
+                lambda store: store.sessions.create(result),
+                on_success=lambda saved: self._after_session_saved(saved, name),
+                topics=("sessions",),
+            )
+        else:
+            self._run_write(
+                lambda store: store.sessions.update(replace(result, id=original.id)),
+                on_success=lambda saved: self._after_session_saved(saved, name),
+                topics=("sessions",),
+            )
+
+    def _after_session_saved(self, session: SupportSession, name: str) -> None:
+        if name:
+            message = _("Session saved for %(name)s.") % {"name": name}
+        else:
+            message = _("Anonymous visit saved.")
+        self.statusBar().showMessage(message, 5000)
+
+    def _duplicate_session(self, session_id: str) -> None:
+        self._run_write(
+            lambda store: store.sessions.duplicate(session_id),
+            on_success=lambda saved: self.statusBar().showMessage(
+                _("A copy of the session was logged for today."), 5000
+            ),
+            topics=("sessions",),
+        )
+
+    def _delete_session(self, session_id: str) -> None:
+        answer = QMessageBox.question(
+            self, _("Delete the session"), _("Delete this session? This cannot be undone.")
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self._run_write(lambda store: store.sessions.delete(session_id), topics=("sessions",))
+
+    def _mark_follow_up_done(self, session_id: str) -> None:
+        self._run_write(
+            lambda store: store.sessions.set_follow_up_done(session_id), topics=("sessions",)
+        )
+
+    # Writes and refreshes -------------------------------------------------------------
+
+    def _run_write(
+        self,
+        action: Callable[[Store], object],
+        *,
+        on_success: Callable[[object], None] | None = None,
+        topics: tuple[str, ...],
+    ) -> None:
+        self._worker.run(
+            lambda store, _progress: action(store),
+            on_success=on_success,
+            on_failure=lambda error: explain_failure(self, error),
+            topics=topics,
+        )
+
+    def _on_data_changed(self, topics: frozenset[str]) -> None:
+        if topics & {"residents", "sessions"}:
+            current = self._highlighted_resident_id()
+            self.results_model.refresh()
+            self._update_result_count()
+            row = self.results_model.row_of(current) if current else None
+            if row is not None:
+                self.results.setCurrentIndex(self.results_model.index(row, 0))
+            self.resident_file.refresh()
+            self.today_view.refresh()
+
+    def open_settings(self) -> None:
+        from mediator_app.ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self, self._settings)
+        if dialog.exec() and dialog.chosen_language != self._settings["language"]:
+            self.language_change_requested.emit(dialog.chosen_language)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        remember_geometry(self, self._settings, "main")
+        self._settings.save()
+        super().closeEvent(event)

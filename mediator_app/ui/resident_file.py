@@ -1,0 +1,270 @@
+"""A resident's file: profile, consent, follow-ups due, probable duplicates, and the
+history of sessions, newest first."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mediator_app.domain.codes import AGE_BANDS, GENDERS, SOCIAL_STATUSES, age_band_for
+from mediator_app.domain.resident import Resident
+from mediator_app.domain.session import SupportSession
+from mediator_app.i18n import _, format_date, ngettext
+from mediator_app.store import NotFoundError, Store
+from mediator_app.ui.models import SessionHistoryModel, theme_labels
+from mediator_app.ui.widgets import WARNING_SIGN
+
+BANNER_STYLE = "background: #fff4ce; color: #3b2f00; padding: 6px; border-radius: 3px;"
+
+
+class ResidentFile(QWidget):
+    """Shows one resident; asks the window to act through its signals."""
+
+    log_session_requested = Signal()
+    edit_resident_requested = Signal()
+    edit_session_requested = Signal(object)
+    duplicate_session_requested = Signal(str)
+    delete_session_requested = Signal(str)
+    merge_requested = Signal(str, str)
+    follow_up_done_requested = Signal(str)
+
+    def __init__(self, store: Store, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("residentFile")
+        self._store = store
+        self._resident: Resident | None = None
+        self._duplicate_ids: list[str] = []
+
+        self.heading = QLabel()
+        self.heading.setObjectName("residentName")
+        self.heading.setStyleSheet("font-size: 16pt; font-weight: 600;")
+        self.heading.setWordWrap(True)
+        self.heading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.profile = QLabel()
+        self.profile.setWordWrap(True)
+        self.profile.setTextFormat(Qt.TextFormat.PlainText)
+        self.consent = QLabel()
+        self.consent.setWordWrap(True)
+        self.follow_ups = QLabel()
+        self.follow_ups.setWordWrap(True)
+        self.follow_ups.setStyleSheet(BANNER_STYLE)
+        self.duplicates = QLabel()
+        self.duplicates.setWordWrap(True)
+        self.duplicates.setStyleSheet(BANNER_STYLE)
+        self.merge_button = QPushButton(_("&Merge the duplicate into this file…"))
+        self.merge_button.setAutoDefault(False)
+        self.merge_button.clicked.connect(self._on_merge_clicked)
+        duplicate_row = QHBoxLayout()
+        duplicate_row.addWidget(self.duplicates, 1)
+        duplicate_row.addWidget(self.merge_button)
+
+        self.log_button = QPushButton(_("&Log a session (Ctrl+L)"))
+        self.log_button.setAutoDefault(False)
+        self.log_button.clicked.connect(self.log_session_requested)
+        self.edit_button = QPushButton(_("&Edit the file (Ctrl+E)"))
+        self.edit_button.setAutoDefault(False)
+        self.edit_button.clicked.connect(self.edit_resident_requested)
+        actions_row = QHBoxLayout()
+        actions_row.addWidget(self.log_button)
+        actions_row.addWidget(self.edit_button)
+        actions_row.addStretch(1)
+
+        self.history_label = QLabel()
+        self.history_model = SessionHistoryModel(store, self)
+        self.history = QTableView()
+        self.history.setObjectName("sessionHistory")
+        self.history.setModel(self.history_model)
+        self.history.setAccessibleName(_("History of sessions"))
+        self.history_label.setBuddy(self.history)
+        self.history.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.history.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.history.verticalHeader().hide()
+        self.history.setWordWrap(False)
+        header = self.history.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in enumerate((110, 330, 80, 230)):
+            self.history.setColumnWidth(column, width)
+        self.history.doubleClicked.connect(self._on_history_activated)
+        self.history.activated.connect(self._on_history_activated)
+        self._add_history_actions()
+
+        separator = QFrame()
+        separator.setFrameShape(QFrame.Shape.HLine)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.profile)
+        layout.addWidget(self.consent)
+        layout.addWidget(self.follow_ups)
+        layout.addLayout(duplicate_row)
+        layout.addLayout(actions_row)
+        layout.addWidget(separator)
+        layout.addWidget(self.history_label)
+        layout.addWidget(self.history, 1)
+        self.show_resident(None)
+
+    @property
+    def resident(self) -> Resident | None:
+        return self._resident
+
+    def _add_history_actions(self) -> None:
+        self.history.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        for text, shortcut, slot in (
+            (_("Edit the session"), QKeySequence("F2"), self._on_edit_session),
+            (_("Log a copy today"), QKeySequence("Ctrl+D"), self._on_duplicate_session),
+            (_("Delete the session…"), QKeySequence(QKeySequence.StandardKey.Delete),
+             self._on_delete_session),
+            (_("Follow-up done"), QKeySequence("Ctrl+K"), self._on_follow_up_done),
+        ):  # fmt: skip
+            action = QAction(text, self.history)
+            action.setShortcut(shortcut)
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+            action.triggered.connect(slot)
+            self.history.addAction(action)
+
+    def show_resident(self, resident_id: str | None) -> None:
+        """Show a resident's file, or an empty page for ``None``."""
+        try:
+            self._resident = self._store.residents.get(resident_id) if resident_id else None
+        except NotFoundError:
+            self._resident = None
+        resident = self._resident
+        has_resident = resident is not None
+        for widget in (self.log_button, self.edit_button, self.history):
+            widget.setEnabled(has_resident)
+        if resident is None:
+            self.heading.setText(_("No resident open"))
+            self.profile.setText(_("Type a name in the search box, then press Enter."))
+            for label in (self.consent, self.follow_ups, self.duplicates, self.history_label):
+                label.hide()
+            self.merge_button.hide()
+            self.history_model.set_resident(None)
+            return
+        self.heading.setText(resident.full_name)
+        self.profile.setText(self._profile_text(resident))
+        self.consent.setText(self._consent_text(resident))
+        self.consent.show()
+        self._show_follow_ups(resident)
+        self._show_duplicates(resident)
+        self.history_model.set_resident(resident.id)
+        count = self.history_model.rowCount()
+        self.history_label.setText(
+            ngettext("%(count)s session, newest first", "%(count)s sessions, newest first", count)
+            % {"count": count}
+        )
+        self.history_label.show()
+
+    def refresh(self) -> None:
+        self.show_resident(self._resident.id if self._resident else None)
+
+    def selected_session(self) -> SupportSession | None:
+        index = self.history.currentIndex()
+        return self.history_model.session(index.row()) if index.isValid() else None
+
+    def _profile_text(self, resident: Resident) -> str:
+        parts: list[str] = []
+        if resident.birth_year:
+            band = age_band_for(resident.birth_year, date.today().year)
+            parts.append(
+                _("Born in %(year)s (%(band)s)")
+                % {"year": resident.birth_year, "band": _(AGE_BANDS.label(band))}
+            )
+        if resident.gender != "non_communique":
+            parts.append(_(GENDERS.label(resident.gender)))
+        if resident.social_status != "non_communique":
+            parts.append(_(SOCIAL_STATUSES.label(resident.social_status)))
+        place = " ".join(part for part in (resident.postcode, resident.commune) if part)
+        if place:
+            parts.append(place)
+        lines = [" · ".join(parts)]
+        contacts = [part for part in (resident.phone, resident.email) if part]
+        if contacts:
+            lines.append(" · ".join(contacts))
+        if resident.notes:
+            lines.append(_("Notes: %(notes)s") % {"notes": resident.notes})
+        return "\n".join(lines)
+
+    def _consent_text(self, resident: Resident) -> str:
+        if not resident.consent_date:
+            return f"{WARNING_SIGN} " + _("No consent recorded.")
+        return _("Consent recorded on %(date)s by %(who)s (information text %(version)s).") % {
+            "date": format_date(resident.consent_date),
+            "who": resident.consent_collected_by or "—",
+            "version": resident.consent_version or "—",
+        }
+
+    def _show_follow_ups(self, resident: Resident) -> None:
+        open_follow_ups = self._store.sessions.open_follow_ups(resident.id)
+        if not open_follow_ups:
+            self.follow_ups.hide()
+            return
+        today = date.today().isoformat()
+        lines = []
+        for session in open_follow_ups:
+            due = session.follow_up_date or ""
+            marker = f"{WARNING_SIGN} " if due <= today else ""
+            lines.append(
+                _("%(marker)sFollow-up due %(date)s: %(themes)s")
+                % {
+                    "marker": marker,
+                    "date": format_date(due) if due else "—",
+                    "themes": theme_labels(session.themes),
+                }
+            )
+        self.follow_ups.setText("\n".join(lines))
+        self.follow_ups.show()
+
+    def _show_duplicates(self, resident: Resident) -> None:
+        duplicates = self._store.residents.probable_duplicates(resident)
+        self._duplicate_ids = [duplicate.resident.id for duplicate in duplicates]
+        if not duplicates:
+            self.duplicates.hide()
+            self.merge_button.hide()
+            return
+        names = ", ".join(duplicate.resident.full_name for duplicate in duplicates[:3])
+        self.duplicates.setText(
+            f"{WARNING_SIGN} " + _("Probable duplicate of this file: %(names)s.") % {"names": names}
+        )
+        self.duplicates.show()
+        self.merge_button.show()
+
+    def _on_merge_clicked(self) -> None:
+        if self._resident is not None and self._duplicate_ids:
+            self.merge_requested.emit(self._duplicate_ids[0], self._resident.id)
+
+    def _on_history_activated(self, *_args: object) -> None:
+        self._on_edit_session()
+
+    def _on_edit_session(self) -> None:
+        session = self.selected_session()
+        if session is not None:
+            self.edit_session_requested.emit(session)
+
+    def _on_duplicate_session(self) -> None:
+        session = self.selected_session()
+        if session is not None:
+            self.duplicate_session_requested.emit(session.id)
+
+    def _on_delete_session(self) -> None:
+        session = self.selected_session()
+        if session is not None:
+            self.delete_session_requested.emit(session.id)
+
+    def _on_follow_up_done(self) -> None:
+        session = self.selected_session()
+        if session is not None and session.follow_up_needed:
+            self.follow_up_done_requested.emit(session.id)

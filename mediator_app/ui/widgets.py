@@ -1,0 +1,75 @@
+"""Small widgets and helpers the screens share: inline field errors, labelled fields,
+error boxes that speak plainly, remembered geometry."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QLabel,
+    QMessageBox,
+    QWidget,
+)
+
+from mediator_app.domain.validation import Problem, ValidationError
+from mediator_app.i18n import _
+from mediator_app.settings import Settings
+from mediator_app.store import StoreError
+
+WARNING_SIGN = "⚠"
+
+
+class FieldError(QLabel):
+    """A field's problem, shown under it with a sign and in words (not by colour alone)."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("fieldError")
+        self.setWordWrap(True)
+        self.setStyleSheet("color: #a4000f;")
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        self.hide()
+
+    def show_problem(self, problem: Problem | None) -> None:
+        if problem is None:
+            self.clear()
+            self.hide()
+        else:
+            self.setText(f"{WARNING_SIGN} {problem.render(_)}")
+            self.show()
+
+
+def add_row(form: QFormLayout, label_text: str, field: QWidget) -> QLabel:
+    """Add ``field`` to ``form`` with a label that is its buddy and its accessible name."""
+    label = QLabel(label_text)
+    label.setBuddy(field)
+    field.setAccessibleName(label_text.replace("&", ""))
+    form.addRow(label, field)
+    return label
+
+
+def explain_failure(parent: QWidget | None, error: BaseException) -> None:
+    """Tell the mediator, in plain words, that an action failed and nothing was saved."""
+    if isinstance(error, StoreError):
+        detail = error.render(_)
+    elif isinstance(error, ValidationError):
+        detail = "\n".join(problem.render(_) for problem in error.problems.values())
+    else:
+        detail = _("An unexpected error occurred: %(error)s") % {"error": error}
+    QMessageBox.warning(
+        parent,
+        _("Not saved"),
+        _("Nothing was saved.") + "\n\n" + detail,
+    )
+
+
+def restore_geometry(widget: QWidget, settings: Settings, name: str) -> None:
+    stored = settings["geometry"].get(name)
+    if stored:
+        widget.restoreGeometry(QByteArray.fromBase64(stored.encode("ascii")))
+
+
+def remember_geometry(widget: QWidget, settings: Settings, name: str) -> None:
+    geometry = dict(settings["geometry"])
+    geometry[name] = bytes(widget.saveGeometry().toBase64().data()).decode("ascii")
+    settings["geometry"] = geometry

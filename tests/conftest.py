@@ -1,0 +1,45 @@
+"""Shared fixtures: an offscreen Qt platform, private user folders, a real database file."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Set before Qt is imported anywhere: tests never need a display.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture(autouse=True)
+def _private_user_folders(tmp_path_factory: pytest.TempPathFactory, monkeypatch) -> None:
+    """Keep settings and databases of the person running the tests out of reach."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default() -> Iterator[None]:
+    """Each test starts in the source language and leaves it so."""
+    from mediator_app.i18n import set_language
+
+    set_language("en")
+    yield
+    set_language("en")
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "passerelle.db"
+
+
+@pytest.fixture
+def store(db_path: Path):
+    from mediator_app.store import open_store
+
+    opened = open_store(db_path)
+    opened.ensure_desk(name="Desk 1", centre_name="Test centre", configured=True)
+    yield opened
+    opened.close()

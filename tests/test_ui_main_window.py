@@ -1,0 +1,269 @@
+"""The main window driven by the keyboard, as a mediator at the desk would."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from mediator_app.domain.resident import Resident
+from mediator_app.domain.session import SupportSession
+from mediator_app.settings import Settings
+from mediator_app.store.mediators import add_mediator
+from mediator_app.ui.main_window import TODAY_TAB, MainWindow
+from mediator_app.ui.resident_dialog import ResidentDialog
+from mediator_app.ui.session_dialog import SessionDialog
+from mediator_app.ui.worker import DatabaseWorker
+
+CONSENT = {"consent_date": "2026-01-05", "consent_version": "2026-1"}
+
+
+class KeyCounter:
+    """Sends key presses to the focused widget and counts the actions (not the typing)."""
+
+    def __init__(self, qtbot):
+        self._qtbot = qtbot
+        self.actions = 0
+
+    def type(self, text: str) -> None:
+        self._qtbot.keyClicks(QApplication.focusWidget(), text)
+
+    def press(self, key: Qt.Key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
+        self.actions += 1
+        self._qtbot.keyClick(QApplication.focusWidget(), key, modifier)
+
+
+@pytest.fixture
+def desk(store, db_path, qtbot, tmp_path):
+    mediator = add_mediator(store, "Nadia Belkacem")
+    store.configure_desk(
+        name="Desk 1", centre_name="Centre social", country="FR", language="fr",
+        mediator_id=mediator.id,
+    )  # fmt: skip
+    helene = store.residents.create(
+        Resident(first_name="Hélène", last_name="D'Aubigné", birth_year=1951, **CONSENT)
+    )
+    store.residents.create(Resident(first_name="Karim", last_name="Ben Saïd", **CONSENT))
+    store.residents.create(Resident(first_name="Thị", last_name="Nguyễn", **CONSENT))
+    worker = DatabaseWorker(db_path, mediator.id)
+    window = MainWindow(store, worker, Settings(tmp_path / "settings.json"))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    yield window, store, worker, helene
+    worker.stop()
+
+
+def _wait_idle(qtbot, worker) -> None:
+    qtbot.waitUntil(lambda: not worker.busy, timeout=5000)
+
+
+def _active_dialog(qtbot, window):
+    """The dialog the window opened, once it has the keyboard (as the mediator sees it)."""
+    dialog = window.active_dialog
+    assert dialog is not None
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=3000)
+    return dialog
+
+
+def test_search_box_has_focus_at_start(desk):
+    window, *_ = desk
+    assert QApplication.focusWidget() is window.search_box
+
+
+def test_typing_without_accents_finds_and_enter_opens_the_file(desk, qtbot):
+    window, _store, _worker, helene = desk
+    qtbot.keyClicks(window.search_box, "helene")
+    qtbot.keyClick(window.search_box, Qt.Key.Key_Return)
+    assert window.resident_file.resident is not None
+    assert window.resident_file.resident.id == helene.id
+    assert window.resident_file.heading.text() == "Hélène D'Aubigné"
+
+
+def test_a_typical_session_takes_at_most_five_actions(desk, qtbot):
+    window, store, worker, helene = desk
+    keys = KeyCounter(qtbot)
+    keys.type("daubigne")
+    keys.press(Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    dialog = _active_dialog(qtbot, window)
+    assert isinstance(dialog, SessionDialog)
+    assert QApplication.focusWidget() is dialog.theme_filter
+    keys.type("mail")
+    keys.press(Qt.Key.Key_Return)
+    keys.press(Qt.Key.Key_2, Qt.KeyboardModifier.AltModifier)
+    keys.press(Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    keys.press(Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    _wait_idle(qtbot, worker)
+
+    assert keys.actions <= 5
+    saved = store.sessions.for_resident(helene.id)
+    assert len(saved) == 1
+    assert saved[0].themes == ("email",)
+    assert saved[0].duration_min == 30
+    assert saved[0].autonomy == "autonome"
+    assert saved[0].date == date.today().isoformat()
+    # It shows in the resident's file and in Today.
+    assert window.resident_file.history_model.rowCount() == 1
+    window.show_today()
+    assert window.tabs.currentIndex() == TODAY_TAB
+    assert window.today_view.sessions_model.rowCount() == 1
+    assert window.today_view.sessions_model.entry(0).resident_name == "Hélène D'Aubigné"
+
+
+def test_session_without_theme_is_not_saved_and_says_why(desk, qtbot):
+    window, store, worker, helene = desk
+    qtbot.keyClicks(window.search_box, "helene")
+    qtbot.keyClick(window.search_box, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    dialog = _active_dialog(qtbot, window)
+    qtbot.keyClick(dialog.theme_filter, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)
+    qtbot.keyClick(dialog.theme_filter, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert dialog.isVisible()
+    assert dialog.themes_error.isVisibleTo(dialog)
+    assert "theme" in dialog.themes_error.text()
+    assert store.sessions.count_for_resident(helene.id) == 0
+
+
+def test_anonymous_visit_keeps_only_a_profile(desk, qtbot):
+    window, store, worker, _helene = desk
+    window.log_anonymous_visit()
+    dialog = _active_dialog(qtbot, window)
+    assert isinstance(dialog, SessionDialog)
+    dialog.anon_gender.setCurrentIndex(dialog.anon_gender.findData("feminin"))
+    dialog.anon_age_band.setCurrentIndex(dialog.anon_age_band.findData("soixante_dix_plus"))
+    qtbot.keyClicks(dialog.theme_filter, "intern")
+    qtbot.keyClick(dialog.theme_filter, Qt.Key.Key_Return)
+    qtbot.keyClick(dialog.theme_filter, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)
+    qtbot.keyClick(dialog.theme_filter, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    _wait_idle(qtbot, worker)
+    [entry] = store.sessions.on_day(date.today())
+    assert entry.session.resident_id is None
+    assert entry.session.anon_gender == "feminin"
+    assert entry.session.themes == ("navigation_sur_internet",)
+    assert entry.session.duration_min == 15
+
+
+def test_admin_themes_appear_only_with_help_with_procedures(desk, qtbot):
+    window, *_ = desk
+    window.log_anonymous_visit()
+    dialog = window.active_dialog
+    assert not dialog.admin_box.isVisibleTo(dialog)
+    qtbot.keyClicks(dialog.theme_filter, "procedures")
+    qtbot.keyClick(dialog.theme_filter, Qt.Key.Key_Return)
+    assert dialog.admin_box.isVisibleTo(dialog)
+
+
+def test_new_resident_with_invalid_year_shows_inline_message(desk, qtbot):
+    window, store, worker, _helene = desk
+    before = store.residents.count()
+    window.new_resident()
+    dialog = window.active_dialog
+    assert isinstance(dialog, ResidentDialog)
+    dialog.first_name.setText("Aïcha")
+    dialog.last_name.setText("El Amrani")
+    dialog.birth_year.setText("1850")
+    dialog.consent_check.setChecked(True)
+    dialog.accept()
+    assert dialog.isVisible()
+    assert dialog.errors["birth_year"].isVisibleTo(dialog)
+    assert "1900" in dialog.errors["birth_year"].text()
+    assert store.residents.count() == before
+
+
+def test_new_resident_needs_consent(desk):
+    window, store, _worker, _helene = desk
+    window.new_resident()
+    dialog = window.active_dialog
+    dialog.first_name.setText("Aïcha")
+    dialog.last_name.setText("El Amrani")
+    dialog.accept()
+    assert dialog.isVisible()
+    assert dialog.errors["consent_date"].isVisibleTo(dialog)
+
+
+def test_probable_duplicates_are_shown_before_saving(desk, qtbot):
+    window, store, worker, helene = desk
+    before = store.residents.count()
+    window.new_resident()
+    dialog = window.active_dialog
+    dialog.first_name.setText("Helene")
+    dialog.last_name.setText("Daubigné")
+    dialog.consent_check.setChecked(True)
+    dialog.accept()
+    assert dialog.duplicates_box.isVisibleTo(dialog)
+    assert dialog.duplicates_list.count() == 1
+    dialog.open_duplicate_button.click()
+    assert window.resident_file.resident.id == helene.id
+    assert store.residents.count() == before
+
+
+def test_save_anyway_creates_the_resident_with_consent(desk, qtbot):
+    window, store, worker, _helene = desk
+    window.new_resident()
+    dialog = window.active_dialog
+    dialog.first_name.setText("Helene")
+    dialog.last_name.setText("Daubigné")
+    dialog.consent_check.setChecked(True)
+    dialog.accept()
+    dialog.save_anyway_button.click()
+    _wait_idle(qtbot, worker)
+    created = window.resident_file.resident
+    assert created is not None and created.last_name == "Daubigné"
+    assert created.consent_date == date.today().isoformat()
+    assert created.consent_collected_by == "Nadia Belkacem"
+
+
+def test_follow_up_due_shows_in_today_and_can_be_marked_done(desk, qtbot):
+    window, store, worker, helene = desk
+    session = store.sessions.create(
+        SupportSession(
+            date=(date.today() - timedelta(days=7)).isoformat(),
+            duration_min=30,
+            themes=("email",),
+            resident_id=helene.id,
+            follow_up_needed=True,
+            follow_up_date=date.today().isoformat(),
+        )
+    )
+    window.show_today()
+    assert window.today_view.follow_ups_model.rowCount() == 1
+    window.today_view.follow_ups_view.setCurrentIndex(
+        window.today_view.follow_ups_model.index(0, 0)
+    )
+    window.today_view.done_button.click()
+    _wait_idle(qtbot, worker)
+    assert store.sessions.get(session.id).follow_up_done
+    assert window.today_view.follow_ups_model.rowCount() == 0
+
+
+def test_merge_from_the_file_moves_sessions(desk, qtbot, monkeypatch):
+    window, store, worker, helene = desk
+    twin = store.residents.create(Resident(first_name="Helene", last_name="Daubigne", **CONSENT))
+    store.sessions.create(
+        SupportSession(
+            date=date.today().isoformat(), duration_min=15, themes=("sante",), resident_id=twin.id
+        )
+    )
+    monkeypatch.setattr(
+        QMessageBox, "question", staticmethod(lambda *args: QMessageBox.StandardButton.Yes)
+    )
+    window.open_resident(helene.id)
+    assert window.resident_file.merge_button.isVisibleTo(window.resident_file)
+    window.resident_file.merge_button.click()
+    _wait_idle(qtbot, worker)
+    assert store.residents.get(twin.id).merged_into == helene.id
+    assert store.sessions.count_for_resident(helene.id) == 1
+    assert window.resident_file.history_model.rowCount() == 1
+
+
+def test_a_failed_write_says_nothing_was_saved(desk, qtbot, monkeypatch):
+    window, store, worker, _helene = desk
+    shown: list[str] = []
+    monkeypatch.setattr(
+        QMessageBox, "warning", staticmethod(lambda parent, title, text: shown.append(text))
+    )
+    window._mark_follow_up_done("no-such-session")
+    _wait_idle(qtbot, worker)
+    assert shown and "Nothing was saved" in shown[0]
