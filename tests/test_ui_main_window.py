@@ -114,7 +114,7 @@ def test_a_typical_session_takes_at_most_five_actions(desk, qtbot):
 
 
 def test_session_without_theme_is_not_saved_and_says_why(desk, qtbot):
-    window, store, worker, helene = desk
+    window, store, _worker, helene = desk
     qtbot.keyClicks(window.search_box, "helene")
     qtbot.keyClick(window.search_box, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     dialog = _active_dialog(qtbot, window)
@@ -156,7 +156,7 @@ def test_admin_themes_appear_only_with_help_with_procedures(desk, qtbot):
 
 
 def test_new_resident_with_invalid_year_shows_inline_message(desk, qtbot):
-    window, store, worker, _helene = desk
+    window, store, _worker, _helene = desk
     before = store.residents.count()
     window.new_resident()
     dialog = window.active_dialog
@@ -173,7 +173,7 @@ def test_new_resident_with_invalid_year_shows_inline_message(desk, qtbot):
 
 
 def test_new_resident_needs_consent(desk):
-    window, store, _worker, _helene = desk
+    window, _store, _worker, _helene = desk
     window.new_resident()
     dialog = window.active_dialog
     dialog.first_name.setText("Aïcha")
@@ -184,7 +184,7 @@ def test_new_resident_needs_consent(desk):
 
 
 def test_probable_duplicates_are_shown_before_saving(desk, qtbot):
-    window, store, worker, helene = desk
+    window, store, _worker, helene = desk
     before = store.residents.count()
     window.new_resident()
     dialog = window.active_dialog
@@ -200,7 +200,7 @@ def test_probable_duplicates_are_shown_before_saving(desk, qtbot):
 
 
 def test_save_anyway_creates_the_resident_with_consent(desk, qtbot):
-    window, store, worker, _helene = desk
+    window, _store, worker, _helene = desk
     window.new_resident()
     dialog = window.active_dialog
     dialog.first_name.setText("Helene")
@@ -259,7 +259,7 @@ def test_merge_from_the_file_moves_sessions(desk, qtbot, monkeypatch):
 
 
 def test_a_failed_write_says_nothing_was_saved(desk, qtbot, monkeypatch):
-    window, store, worker, _helene = desk
+    window, _store, worker, _helene = desk
     shown: list[str] = []
     monkeypatch.setattr(
         QMessageBox, "warning", staticmethod(lambda parent, title, text: shown.append(text))
