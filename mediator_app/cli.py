@@ -84,9 +84,10 @@ def search_residents(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
-def run(args: argparse.Namespace, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Run the command ``args`` names; store errors become a message and exit code 2."""
     command: Callable[[argparse.Namespace, TextIO, TextIO], int] = args.command
+    out, err = out or sys.stdout, err or sys.stderr
     try:
         return command(args, out, err)
     except StoreError as error:

@@ -1,0 +1,120 @@
+"""The headless commands, run as a coordinator's script would: a real process, a real file."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mediator_app.app import main
+from mediator_app.domain.resident import Resident
+from mediator_app.store import open_store
+from mediator_app.store.schema import SCHEMA_VERSION
+
+CONSENT = {"consent_date": "2026-01-05", "consent_version": "2026-1"}
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _run(*arguments: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(PROJECT_ROOT / "main.py"), *arguments],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_search_prints_id_name_and_year(db_path):
+    store = open_store(db_path)
+    helene = store.residents.create(
+        Resident(first_name="Hélène", last_name="D'Aubigné", birth_year=1951, **CONSENT)
+    )
+    store.residents.create(Resident(first_name="Karim", last_name="Ben Saïd", **CONSENT))
+    store.close()
+
+    result = _run("search", "--db", str(db_path), "daubigne")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"{helene.id}\tHélène D'Aubigné\t1951\n"
+
+
+def test_search_prints_an_empty_year_when_unknown(db_path, capsys):
+    store = open_store(db_path)
+    karim = store.residents.create(Resident(first_name="Karim", last_name="Ben Saïd", **CONSENT))
+    store.close()
+    assert main(["search", "--db", str(db_path), "ben said"]) == 0
+    assert capsys.readouterr().out == f"{karim.id}\tKarim Ben Saïd\t\n"
+
+
+def test_search_creates_a_missing_database_with_a_desk(tmp_path, capsys):
+    path = tmp_path / "new" / "centre.db"
+    assert main(["search", "--db", str(path), "anyone"]) == 0
+    assert capsys.readouterr().out == ""
+    store = open_store(path)
+    assert store.desk is not None and not store.desk.configured
+    store.close()
+
+
+def test_demo_data_then_search_finds_residents(tmp_path):
+    path = tmp_path / "demo.db"
+    made = _run("demo-data", "--db", str(path), "--residents", "60", "--sessions", "300",
+                "--seed", "7")  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    assert "60" in made.stdout
+    store = open_store(path)
+    assert store.residents.count() >= 55  # a few planted duplicates may be merged-looking
+    (sessions,) = store.conn.execute("SELECT COUNT(*) FROM support_session").fetchone()
+    assert sessions == 300
+    last_name = store.residents.page(0, 1)[0].last_name
+    store.close()
+    found = _run("search", "--db", str(path), last_name[:3])
+    assert found.returncode == 0
+    assert last_name in found.stdout
+
+
+def test_demo_data_refuses_a_database_that_holds_residents(db_path, capsys):
+    store = open_store(db_path)
+    store.residents.create(Resident(first_name="Ana", last_name="Pereira", **CONSENT))
+    store.close()
+    assert main(["demo-data", "--db", str(db_path), "--residents", "5", "--sessions", "5"]) == 2
+    assert "already holds residents" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("bad", ["0", "-3", "many"])
+def test_demo_data_rejects_a_count_that_is_not_positive(db_path, bad):
+    result = _run("demo-data", "--db", str(db_path), "--residents", bad)
+    assert result.returncode == 2
+    assert "positive whole number" in result.stderr
+    assert not db_path.exists()
+
+
+def test_a_file_that_is_not_a_database_is_refused_unchanged(tmp_path):
+    path = tmp_path / "notes.db"
+    path.write_text("shopping list: bread, milk\n" * 200, encoding="utf-8")
+    before = path.read_bytes()
+    result = _run("search", "--db", str(path), "x")
+    assert result.returncode == 2
+    assert "not a Passerelle database" in result.stderr
+    assert path.read_bytes() == before
+
+
+def test_a_database_from_a_newer_version_is_refused_unchanged(db_path):
+    open_store(db_path).close()
+    with sqlite3.connect(db_path) as connection:
+        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    connection.close()
+    before = db_path.read_bytes()
+    result = _run("search", "--db", str(db_path), "x")
+    assert result.returncode == 2
+    assert "newer version of Passerelle" in result.stderr
+    assert db_path.read_bytes() == before
+
+
+def test_an_unknown_command_exits_non_zero():
+    result = _run("frobnicate")
+    assert result.returncode == 2
+    assert "invalid choice" in result.stderr
