@@ -14,7 +14,8 @@ from mediator_app.settings import Settings
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="passerelle",
-        description=_("%(app)s: the desk tool of digital-inclusion mediators.") % {"app": APP_NAME},
+        description=_("%(app)s: log the help given to residents at a digital-inclusion desk.")
+        % {"app": APP_NAME},
     )
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     parser.add_argument(

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TextIO
 
 from mediator_app import paths
-from mediator_app.i18n import _
+from mediator_app.i18n import _, ngettext
 from mediator_app.store import Store, StoreError, open_store
 
 EXIT_OK = 0
@@ -58,17 +58,19 @@ def demo_data(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             seed=args.seed,
             progress=report,
         )
-    out.write(
-        _(
-            "Demo centre ready in %(path)s: %(residents)s residents, %(sessions)s sessions "
-            "(%(anonymous)s anonymous visits)."
+    counts = [
+        ngettext("%(count)s resident", "%(count)s residents", summary.residents)
+        % {"count": summary.residents},
+        ngettext("%(count)s session", "%(count)s sessions", summary.sessions)
+        % {"count": summary.sessions},
+        ngettext(
+            "%(count)s anonymous visit", "%(count)s anonymous visits", summary.anonymous_visits
         )
-        % {
-            "path": args.db,
-            "residents": summary.residents,
-            "sessions": summary.sessions,
-            "anonymous": summary.anonymous_visits,
-        }
+        % {"count": summary.anonymous_visits},
+    ]
+    out.write(
+        _("Demo centre ready in %(path)s: %(counts)s.")
+        % {"path": args.db, "counts": ", ".join(counts)}
         + "\n"
     )
     return EXIT_OK

@@ -105,7 +105,7 @@ def test_history_passes_the_model_tester_and_is_newest_first(qtmodeltester, fill
     assert model.rowCount() == 230
     newest, oldest = model.session(0), model.session(229)
     assert newest.date > oldest.date
-    assert "Due" in model.index(3, 4).data()
+    assert "Follow-up on" in model.index(3, 4).data()
 
 
 def test_session_lists_pass_the_model_tester(qtmodeltester, filled):

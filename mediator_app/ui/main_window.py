@@ -39,7 +39,12 @@ from mediator_app.ui.resident_dialog import ResidentDialog
 from mediator_app.ui.resident_file import ResidentFile
 from mediator_app.ui.session_dialog import SessionDialog
 from mediator_app.ui.today_view import TodayView
-from mediator_app.ui.widgets import explain_failure, remember_geometry, restore_geometry
+from mediator_app.ui.widgets import (
+    explain_failure,
+    fit_columns_to_headers,
+    remember_geometry,
+    restore_geometry,
+)
 from mediator_app.ui.worker import DatabaseWorker
 
 RESIDENTS_TAB, TODAY_TAB = 0, 1
@@ -120,8 +125,7 @@ class MainWindow(QMainWindow):
         header = self.results.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((160, 130, 110, 140)):
-            self.results.setColumnWidth(column, width)
+        fit_columns_to_headers(self.results, (160, 130, 70, 140))
         self.results.activated.connect(self._on_result_activated)
         self.result_count = QLabel()
         self.result_count.setObjectName("resultCount")
@@ -162,7 +166,7 @@ class MainWindow(QMainWindow):
                        "log_session"),
             ActionSpec("anonymous_visit", _("Log an &anonymous visit…"),
                        QKeySequence("Ctrl+Shift+L"), "log_anonymous_visit"),
-            ActionSpec("edit_resident", _("&Edit the resident…"), QKeySequence("Ctrl+E"),
+            ActionSpec("edit_resident", _("&Edit the resident's file…"), QKeySequence("Ctrl+E"),
                        "edit_resident"),
             ActionSpec("today", _("&Today"), QKeySequence("Ctrl+T"), "show_today"),
             ActionSpec("settings", _("&Settings…"), QKeySequence.StandardKey.Preferences,

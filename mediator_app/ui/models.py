@@ -254,7 +254,7 @@ def _session_cell(session: SupportSession, column: int) -> str:
         if not session.follow_up_needed:
             return ""
         due = format_date(session.follow_up_date) if session.follow_up_date else ""
-        return _("Done") if session.follow_up_done else _("Due %(date)s") % {"date": due}
+        return _("Done") if session.follow_up_done else _("Follow-up on %(date)s") % {"date": due}
     return ""
 
 
@@ -328,7 +328,7 @@ def follow_up_cell(entry: SessionWithResident, column: int) -> str:
     return ""
 
 
-FOLLOW_UP_COLUMNS = (N_("Due"), N_("Resident"), N_("Themes"), N_("Session of"))
+FOLLOW_UP_COLUMNS = (N_("Due date"), N_("Resident"), N_("Themes"), N_("Session date"))
 
 
 class CodeChoiceModel(QAbstractListModel):

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from mediator_app.domain.codes import GENDERS, SOCIAL_STATUSES
 from mediator_app.domain.resident import CONSENT_TEXT_VERSION, Consent, Resident
 from mediator_app.domain.validation import Problem
-from mediator_app.i18n import _
+from mediator_app.i18n import _, format_date
 from mediator_app.store.residents import ProbableDuplicate
 from mediator_app.ui.session_dialog import NOTES_WARNING_STYLE, code_combo
 from mediator_app.ui.widgets import WARNING_SIGN, FieldError, add_row
@@ -67,7 +67,7 @@ class ResidentDialog(QDialog):
         self._duplicates_acknowledged = False
         self.result_resident: Resident | None = None
         self.open_existing_id: str | None = None
-        self.setWindowTitle(_("New resident") if self._is_new else _("Edit resident"))
+        self.setWindowTitle(_("New resident") if self._is_new else _("Edit the resident's file"))
         self._build()
         self._load(self._original)
         self.first_name.setFocus()
@@ -86,7 +86,7 @@ class ResidentDialog(QDialog):
         self.phone = QLineEdit()
         self.email = QLineEdit()
         self.language = QComboBox()
-        self.language.addItem(_("Not given"), "")
+        self.language.addItem(_("No preference"), "")
         for code, name in RESIDENT_LANGUAGES.items():
             self.language.addItem(name, code)
         self.errors: dict[str, FieldError] = {}
@@ -100,7 +100,7 @@ class ResidentDialog(QDialog):
             (_("Post&code"), "postcode", self.postcode),
             (_("&Phone"), "phone", self.phone),
             (_("&E-mail"), "email", self.email),
-            (_("Preferred lan&guage"), "language", self.language),
+            (_("Preferred langu&age"), "language", self.language),
         ):
             add_row(form, label, widget)
             widget.setMinimumWidth(280)
@@ -135,7 +135,7 @@ class ResidentDialog(QDialog):
             % {"version": CONSENT_TEXT_VERSION}
         )
         consent_text.setWordWrap(True)
-        self.consent_check = QCheckBox(_("Consent &given"))
+        self.consent_check = QCheckBox(_("Consent g&iven"))
         self.consent_check.setAccessibleDescription(consent_text.text())
         consent_layout.addWidget(consent_text)
         consent_layout.addWidget(self.consent_check)
@@ -143,7 +143,7 @@ class ResidentDialog(QDialog):
         for code, name in RESIDENT_LANGUAGES.items():
             self.consent_language.addItem(name, code)
         consent_form = QFormLayout()
-        add_row(consent_form, _("Language of the text sh&own"), self.consent_language)
+        add_row(consent_form, _("Language of the te&xt shown"), self.consent_language)
         consent_layout.addLayout(consent_form)
         self.consent_details = QLabel()
         self.consent_details.setWordWrap(True)
@@ -218,7 +218,7 @@ class ResidentDialog(QDialog):
             self.consent_details.setText(
                 _("Recorded on %(date)s by %(who)s (text version %(version)s).")
                 % {
-                    "date": resident.consent_date,
+                    "date": format_date(resident.consent_date),
                     "who": resident.consent_collected_by or "—",
                     "version": resident.consent_version or "—",
                 }

@@ -25,7 +25,7 @@ from mediator_app.domain.session import SupportSession
 from mediator_app.i18n import _, format_date, ngettext
 from mediator_app.store import NotFoundError, Store
 from mediator_app.ui.models import SessionHistoryModel, theme_labels
-from mediator_app.ui.widgets import WARNING_SIGN
+from mediator_app.ui.widgets import WARNING_SIGN, fit_columns_to_headers
 
 BANNER_STYLE = "background: #fff4ce; color: #3b2f00; padding: 6px; border-radius: 3px;"
 
@@ -97,8 +97,7 @@ class ResidentFile(QWidget):
         header = self.history.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((110, 330, 80, 230)):
-            self.history.setColumnWidth(column, width)
+        fit_columns_to_headers(self.history, (110, 330, 80, 230))
         self.history.doubleClicked.connect(self._on_history_activated)
         self.history.activated.connect(self._on_history_activated)
         self._add_history_actions()
@@ -128,7 +127,7 @@ class ResidentFile(QWidget):
             (_("Log a copy today"), QKeySequence("Ctrl+D"), self._on_duplicate_session),
             (_("Delete the session…"), QKeySequence(QKeySequence.StandardKey.Delete),
              self._on_delete_session),
-            (_("Follow-up done"), QKeySequence("Ctrl+K"), self._on_follow_up_done),
+            (_("Mark the follow-up as done"), QKeySequence("Ctrl+K"), self._on_follow_up_done),
         ):  # fmt: skip
             action = QAction(text, self.history)
             action.setShortcut(shortcut)

@@ -186,7 +186,7 @@ class SessionDialog(QDialog):
         self.theme_summary.setWordWrap(True)
         self.themes_error = FieldError()
 
-        self.admin_box = QGroupBox(_("Online procedure"))
+        self.admin_box = QGroupBox(_("Administrative procedure"))
         admin_layout = QVBoxLayout(self.admin_box)
         self.admin_model = CodeChoiceModel(ADMIN_THEMES, self)
         self.admin_list = QListView()
@@ -196,7 +196,7 @@ class SessionDialog(QDialog):
         self.procedure = QLineEdit()
         self.procedure.setPlaceholderText(_("e.g. CAF – housing benefit"))
         procedure_form = QFormLayout()
-        add_row(procedure_form, _("&Name of the procedure"), self.procedure)
+        add_row(procedure_form, _("Name of the proc&edure"), self.procedure)
         admin_layout.addWidget(self.admin_list)
         admin_layout.addLayout(procedure_form)
 

@@ -68,7 +68,7 @@ class TodayView(QWidget):
         self.follow_ups_view = _table(self.follow_ups_model, _("Follow-ups due"))
         self.follow_ups_label.setBuddy(self.follow_ups_view)
         self.follow_ups_view.activated.connect(self._on_follow_up_activated)
-        self.done_button = QPushButton(_("Mark the follow-up as &done"))
+        self.done_button = QPushButton(_("Mark the follow-up as do&ne"))
         self.done_button.setAutoDefault(False)
         self.done_button.clicked.connect(self._on_done_clicked)
         done_row = QHBoxLayout()

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QMessageBox,
+    QTableView,
     QWidget,
 )
 
@@ -61,6 +62,16 @@ def explain_failure(parent: QWidget | None, error: BaseException) -> None:
         _("Not saved"),
         _("Nothing was saved.") + "\n\n" + detail,
     )
+
+
+def fit_columns_to_headers(view: QTableView, minimum_widths: tuple[int, ...]) -> None:
+    """Give each column at least the width of its translated header, without asking a
+    lazy model for its rows (as ``ResizeToContents`` would)."""
+    metrics = view.horizontalHeader().fontMetrics()
+    model = view.model()
+    for column, minimum in enumerate(minimum_widths):
+        title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
+        view.setColumnWidth(column, max(minimum, metrics.horizontalAdvance(title) + 28))
 
 
 def restore_geometry(widget: QWidget, settings: Settings, name: str) -> None:

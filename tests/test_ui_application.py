@@ -1,0 +1,121 @@
+"""Starting the app: first run, language switch, the screenshot command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication
+
+from mediator_app.i18n import current_language
+from mediator_app.settings import Settings
+from mediator_app.store import open_store
+from mediator_app.store.mediators import find_mediator
+from mediator_app.ui.application import DeskApp, _ensure_configured, apply_language
+from mediator_app.ui.first_run import FirstRunDialog
+from mediator_app.ui.screenshots import save_screenshots
+
+
+def test_first_run_refuses_empty_fields(qtbot):
+    dialog = FirstRunDialog()
+    qtbot.addWidget(dialog)
+    dialog.centre.setText("   ")
+    dialog.mediator.clear()
+    dialog.accept()
+    assert dialog.result_setup is None
+    assert dialog.errors["centre"].isVisibleTo(dialog)
+    assert dialog.errors["mediator"].isVisibleTo(dialog)
+
+
+def test_first_run_configures_the_desk_and_its_mediator(qtbot, db_path, tmp_path, monkeypatch):
+    store = open_store(db_path)
+    settings = Settings(tmp_path / "settings.json")
+
+    def fill_and_accept(dialog: FirstRunDialog) -> int:
+        dialog.centre.setText("Centre social Les Canourgues")
+        dialog.desk.setText("Accueil 2")
+        dialog.mediator.setText("Inès Moreau")
+        dialog.country.setCurrentIndex(dialog.country.findData("PT"))
+        dialog.language.setCurrentIndex(dialog.language.findData("en"))
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(FirstRunDialog, "exec", fill_and_accept)
+    assert _ensure_configured(store, settings)
+    desk = store.desk
+    assert desk.configured and desk.centre_name == "Centre social Les Canourgues"
+    assert desk.name == "Accueil 2" and desk.country == "PT" and desk.language == "en"
+    assert find_mediator(store, desk.mediator_id).name == "Inès Moreau"
+    assert Settings(tmp_path / "settings.json")["language"] == "en"
+    # Once configured, the dialog is not shown again.
+    monkeypatch.setattr(FirstRunDialog, "exec", lambda dialog: 0)
+    assert _ensure_configured(store, settings)
+    store.close()
+
+
+def test_cancelled_first_run_leaves_the_desk_unconfigured(qtbot, db_path, tmp_path, monkeypatch):
+    store = open_store(db_path)
+    monkeypatch.setattr(FirstRunDialog, "exec", lambda dialog: 0)
+    assert not _ensure_configured(store, Settings(tmp_path / "settings.json"))
+    assert not store.desk.configured
+    store.close()
+
+
+def test_language_switch_rebuilds_the_window(qtbot, store, tmp_path):
+    app = QApplication.instance()
+    settings = Settings(tmp_path / "settings.json")
+    apply_language(app, "en")
+    desk_app = DeskApp(app, store, settings)
+    try:
+        first = desk_app.show_window()
+        qtbot.addWidget(first)
+        assert first.tabs.tabText(1) == "&Today"
+        desk_app.change_language("fr")
+        second = desk_app.window
+        qtbot.addWidget(second)
+        assert second is not first
+        assert current_language() == "fr"
+        assert Settings(tmp_path / "settings.json")["language"] == "fr"
+        assert second.tabs.tabText(1).replace("&", "") == "Aujourd'hui"
+        assert second.search_box.placeholderText() != first.search_box.placeholderText()
+    finally:
+        desk_app.worker.stop()
+
+
+def test_screenshot_command_renders_every_screen(qtbot, tmp_path):
+    from mediator_app.demo import generate_demo
+
+    database = tmp_path / "demo.db"
+    store = open_store(database)
+    generate_demo(store, residents=40, sessions=300, seed=3)
+    store.close()
+    out = tmp_path / "shots"
+    assert save_screenshots(database, out, "en") == 0
+    names = sorted(path.name for path in out.glob("*.png"))
+    assert names == [
+        "01-residents.png",
+        "02-search-and-file.png",
+        "03-session.png",
+        "04-anonymous-visit.png",
+        "05-new-resident-duplicates.png",
+        "06-today.png",
+        "07-first-run.png",
+    ]
+    main_screen = QImage(str(out / "01-residents.png"))
+    assert (main_screen.width(), main_screen.height()) == (1366, 768)
+    assert not _is_blank(main_screen)
+
+
+def _is_blank(image: QImage) -> bool:
+    colours = {
+        image.pixel(x, y) for x in range(0, image.width(), 37) for y in range(0, image.height(), 29)
+    }
+    return len(colours) < 3
+
+
+def test_project_paths_point_at_the_checkout():
+    from mediator_app import paths
+
+    assert (paths.resources_dir().parent / "mediator_app").is_dir()
+    assert paths.catalogue_dir().name == "i18n"
+    assert Path(paths.default_database_path()).name == "passerelle.db"
