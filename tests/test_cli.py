@@ -18,9 +18,9 @@ CONSENT = {"consent_date": "2026-01-05", "consent_version": "2026-1"}
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
-def _run(*arguments: str) -> subprocess.CompletedProcess[str]:
+def _run(*arguments: str, language: str = "en") -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, str(PROJECT_ROOT / "main.py"), *arguments],
+        [sys.executable, str(PROJECT_ROOT / "main.py"), "--lang", language, *arguments],
         capture_output=True,
         text=True,
         timeout=120,
@@ -46,13 +46,13 @@ def test_search_prints_an_empty_year_when_unknown(db_path, capsys):
     store = open_store(db_path)
     karim = store.residents.create(Resident(first_name="Karim", last_name="Ben Saïd", **CONSENT))
     store.close()
-    assert main(["search", "--db", str(db_path), "ben said"]) == 0
+    assert main(["--lang", "en", "search", "--db", str(db_path), "ben said"]) == 0
     assert capsys.readouterr().out == f"{karim.id}\tKarim Ben Saïd\t\n"
 
 
 def test_search_creates_a_missing_database_with_a_desk(tmp_path, capsys):
     path = tmp_path / "new" / "centre.db"
-    assert main(["search", "--db", str(path), "anyone"]) == 0
+    assert main(["--lang", "en", "search", "--db", str(path), "anyone"]) == 0
     assert capsys.readouterr().out == ""
     store = open_store(path)
     assert store.desk is not None and not store.desk.configured
@@ -80,7 +80,22 @@ def test_demo_data_refuses_a_database_that_holds_residents(db_path, capsys):
     store = open_store(db_path)
     store.residents.create(Resident(first_name="Ana", last_name="Pereira", **CONSENT))
     store.close()
-    assert main(["demo-data", "--db", str(db_path), "--residents", "5", "--sessions", "5"]) == 2
+    assert (
+        main(
+            [
+                "--lang",
+                "en",
+                "demo-data",
+                "--db",
+                str(db_path),
+                "--residents",
+                "5",
+                "--sessions",
+                "5",
+            ]
+        )
+        == 2
+    )
     assert "already holds residents" in capsys.readouterr().err
 
 
@@ -118,3 +133,16 @@ def test_an_unknown_command_exits_non_zero():
     result = _run("frobnicate")
     assert result.returncode == 2
     assert "invalid choice" in result.stderr
+
+
+def test_messages_are_in_french_by_default(db_path):
+    db_path.write_bytes(b"\x00" * 4096)
+    result = subprocess.run(
+        [sys.executable, str(PROJECT_ROOT / "main.py"), "search", "--db", str(db_path), "x"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "n'est pas une base de données Passerelle" in result.stderr
