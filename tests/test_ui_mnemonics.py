@@ -19,9 +19,9 @@ MNEMONIC = re.compile(r"&([^&\s])")
 def _mnemonics(dialog: QWidget) -> list[str]:
     letters = []
     for widget in dialog.findChildren(QWidget):
-        if isinstance(widget, QLabel) and widget.buddy() is not None:
-            text = widget.text()
-        elif isinstance(widget, QAbstractButton):
+        if (isinstance(widget, QLabel) and widget.buddy() is not None) or isinstance(
+            widget, QAbstractButton
+        ):
             text = widget.text()
         else:
             continue
