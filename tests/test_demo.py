@@ -103,6 +103,10 @@ def test_counts_match_the_request(demo: tuple[Store, DemoSummary]) -> None:
         "FR",
         "fr",
     )
+    (first_mediator,) = store.conn.execute(
+        "SELECT id FROM mediator ORDER BY rowid LIMIT 1"
+    ).fetchone()
+    assert desk.mediator_id == first_mediator
 
 
 def test_the_same_seed_gives_the_same_content(tmp_path: Path) -> None:

@@ -101,10 +101,17 @@ def generate_demo(
     calendar = _Calendar.build(today)
     plan = _plan(rng, calendar, residents, sessions)
 
+    mediator_ids, mediators_added = _ensure_mediators(store, plan.mediator_names)
     desk = store.desk
     if desk is None or not desk.configured:
-        store.configure_desk(name=DESK_NAME, centre_name=CENTRE_NAME, country="FR", language="fr")
-    mediator_ids, mediators_added = _ensure_mediators(store, plan.mediator_names)
+        # The first mediator works at this desk, as a first run would have recorded.
+        store.configure_desk(
+            name=DESK_NAME,
+            centre_name=CENTRE_NAME,
+            country="FR",
+            language="fr",
+            mediator_id=mediator_ids[0],
+        )
 
     maker = _SessionMaker(rng, calendar, mediator_ids)
     resident_ids = [""] * len(plan.people)

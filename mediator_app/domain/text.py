@@ -89,7 +89,7 @@ def normalise_phone(phone: str | None) -> str:
     if phone.strip().startswith("+") or digits.startswith("00"):
         digits = digits.removeprefix("00")
         if digits.startswith("33"):
-            return "0" + digits[2:]
+            return "0" + digits[2:].removeprefix("0")
         for country_code in ("351", "34", "39"):
             if digits.startswith(country_code):
                 return digits[len(country_code) :]

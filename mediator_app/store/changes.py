@@ -62,8 +62,9 @@ class Change:
     author: str | None = None
 
 
-#: Called after each applied change, to keep derived data (search index) in step.
-ChangeListener = Callable[[sqlite3.Connection, Change], None]
+#: Called after each applied change with the row as it was before (``None`` for an
+#: insert), to keep derived data (search index) in step.
+ChangeListener = Callable[[sqlite3.Connection, Change, dict[str, Any] | None], None]
 
 
 def utc_now() -> str:
@@ -131,7 +132,7 @@ class ChangeWriter:
         data = {key: value for key, value in values.items() if key != "id"}
         data.setdefault("created_at", now)
         data["updated_at"] = now
-        self._record(table, row_id, "insert", data)
+        self._record(table, row_id, "insert", data, None)
         return row_id
 
     def update(self, table: str, row_id: str, values: dict[str, Any]) -> dict[str, Any]:
@@ -149,14 +150,13 @@ class ChangeWriter:
             and _to_sql(spec, name, value) != current.get(name)
         }
         if changed:
-            self._record(table, row_id, "update", {**changed, "updated_at": utc_now()})
+            self._record(table, row_id, "update", {**changed, "updated_at": utc_now()}, current)
         return changed
 
     def delete(self, table: str, row_id: str) -> None:
         """Delete a row; the change log keeps the fact, not the values."""
         spec = _check_table(table)
-        self._current_row(spec, row_id)
-        self._record(table, row_id, "delete", {})
+        self._record(table, row_id, "delete", {}, self._current_row(spec, row_id))
 
     def _current_row(self, spec: TableSpec, row_id: str) -> dict[str, Any]:
         cursor = self._conn.execute(f"SELECT * FROM {_quote(spec.name)} WHERE id = ?", (row_id,))
@@ -165,7 +165,14 @@ class ChangeWriter:
             raise NotFoundError(id=row_id)
         return dict(zip([column[0] for column in cursor.description], row, strict=True))
 
-    def _record(self, table: str, row_id: str, op: str, data: dict[str, Any]) -> None:
+    def _record(
+        self,
+        table: str,
+        row_id: str,
+        op: str,
+        data: dict[str, Any],
+        before: dict[str, Any] | None,
+    ) -> None:
         change = Change(
             hlc=self._clock.now(),
             desk_id=self._desk_id,
@@ -195,7 +202,7 @@ class ChangeWriter:
         )
         apply_change(self._conn, change)
         for listener in self._listeners:
-            listener(self._conn, change)
+            listener(self._conn, change, before)
         self.changes.append(change)
 
 

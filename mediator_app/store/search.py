@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from typing import Any
 
 from mediator_app.domain.text import (
     name_words,
@@ -37,7 +38,7 @@ class SearchHit:
     last_activity: str | None
 
 
-def on_change(conn: sqlite3.Connection, change: Change) -> None:
+def on_change(conn: sqlite3.Connection, change: Change, before: dict[str, Any] | None) -> None:
     """Keep the index in step with resident and session changes (a change listener)."""
     if change.table_name == "resident":
         if change.op == "delete":
@@ -46,20 +47,26 @@ def on_change(conn: sqlite3.Connection, change: Change) -> None:
             index_resident(conn, change.row_id)
             if change.data.get("merged_into"):
                 _reindex_absorbed(conn, change.data["merged_into"])
-    elif change.table_name == "support_session" and change.op != "delete":
-        date = change.data.get("date")
-        resident_id = change.data.get("resident_id")
-        if resident_id is None and "date" in change.data:
-            row = conn.execute(
-                "SELECT resident_id FROM support_session WHERE id = ?", (change.row_id,)
-            ).fetchone()
-            resident_id = row[0] if row else None
-        if resident_id and date:
-            conn.execute(
-                "UPDATE resident_index SET last_activity = ? WHERE resident_id = ? "
-                "AND (last_activity IS NULL OR last_activity < ?)",
-                (date, resident_id, date),
-            )
+    elif change.table_name == "support_session" and (
+        change.op == "delete" or "date" in change.data or "resident_id" in change.data
+    ):
+        # The residents the session left and joined both get their last activity anew.
+        affected = {(before or {}).get("resident_id")}
+        row = conn.execute(
+            "SELECT resident_id FROM support_session WHERE id = ?", (change.row_id,)
+        ).fetchone()
+        affected.add(row[0] if row else None)
+        for resident_id in affected - {None}:
+            refresh_last_activity(conn, resident_id)
+
+
+def refresh_last_activity(conn: sqlite3.Connection, resident_id: str) -> None:
+    """Set a resident's last activity to the date of its newest session (or none)."""
+    conn.execute(
+        "UPDATE resident_index SET last_activity = (SELECT MAX(date) FROM support_session "
+        "WHERE resident_id = ?) WHERE resident_id = ?",
+        (resident_id, resident_id),
+    )
 
 
 def index_resident(conn: sqlite3.Connection, resident_id: str) -> None:
@@ -172,7 +179,8 @@ def probable_duplicate_candidates(
             )
         )
     # Names one typing slip apart share their first three letters, or their last three.
-    for name in (last_name, first_name):
+    # The sort key holds the folded last name, a 0x1F separator, then the first name.
+    for name, name_end in ((last_name, "\x1f%"), (first_name, "")):
         joined = "".join(name_words(name))
         if len(joined) < 2:
             continue
@@ -184,6 +192,14 @@ def probable_duplicate_candidates(
                 (f'"{joined[:3]}"*',),
             )
         )
+        if len(joined) >= 5:
+            found.update(
+                row[0]
+                for row in conn.execute(
+                    "SELECT shown_id FROM resident_index WHERE sort_key LIKE ? LIMIT 500",
+                    (f"%{joined[-3:]}{name_end}",),
+                )
+            )
     return sorted(found)
 
 

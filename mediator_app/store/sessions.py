@@ -85,14 +85,17 @@ class Sessions:
     ) -> list[SupportSession]:
         """A resident's history, newest first, a slice at a time."""
         rows = self._select(
-            "WHERE s.resident_id = ? ORDER BY s.date DESC, s.created_at DESC LIMIT ? OFFSET ?",
+            "WHERE s.resident_id = ? ORDER BY s.date DESC, s.created_at DESC, s.id DESC "
+            "LIMIT ? OFFSET ?",
             (resident_id, limit, offset),
         )
         return [row.session for row in rows]
 
     def on_day(self, day: date) -> list[SessionWithResident]:
         """Sessions dated ``day``, the most recently logged first."""
-        return self._select("WHERE s.date = ? ORDER BY s.created_at DESC", (day.isoformat(),))
+        return self._select(
+            "WHERE s.date = ? ORDER BY s.created_at DESC, s.id DESC", (day.isoformat(),)
+        )
 
     def follow_ups_due(
         self, by_day: date, resident_id: str | None = None

@@ -125,7 +125,7 @@ class MainWindow(QMainWindow):
         header = self.results.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        fit_columns_to_headers(self.results, (160, 130, 70, 140))
+        fit_columns_to_headers(self.results, (140, 120, 60, 130))
         self.results.activated.connect(self._on_result_activated)
         self.result_count = QLabel()
         self.result_count.setObjectName("resultCount")
@@ -151,7 +151,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.resident_file)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
-        splitter.setSizes([520, 760])
+        splitter.setSizes([600, 740])
         self._update_result_count()
         self._select_first_result()
         return splitter

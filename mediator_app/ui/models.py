@@ -78,7 +78,7 @@ class _PageCache:
 class ResidentListModel(QAbstractTableModel):
     """All residents in alphabetical order, or the best matches of a search."""
 
-    COLUMNS = (N_("Last name"), N_("First name"), N_("Year of birth"), N_("Commune"),
+    COLUMNS = (N_("Last name"), N_("First name"), N_("Born"), N_("Commune"),
                N_("Last visit"))  # fmt: skip
     PAGE_SIZE = 200
 

@@ -71,6 +71,16 @@ def code_combo(code_list: CodeList, current: str | None, allow_empty: bool = Fal
     return combo
 
 
+def _checkbox_row(check: QCheckBox, field: QWidget) -> QWidget:
+    """A check box and the field it enables, side by side across the whole form."""
+    row = QWidget()
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(check)
+    layout.addWidget(field, 1)
+    return row
+
+
 def to_qdate(day: date) -> QDate:
     return QDate(day.year, day.month, day.day)
 
@@ -245,6 +255,7 @@ class SessionDialog(QDialog):
         duration_layout.addWidget(self.duration_spin, 1, 1, 1, 2)
         duration_hint = QLabel(_("Keys: Alt+1 to Alt+6"))
         duration_hint.setEnabled(False)
+        duration_hint.setWordWrap(True)
         duration_layout.addWidget(duration_hint, 1, 3, 1, 3)
         add_row(form, _("D&uration"), duration_row)
         self.duration_spin.setAccessibleName(_("Duration in minutes"))
@@ -252,7 +263,7 @@ class SessionDialog(QDialog):
         form.addRow("", self.duration_error)
 
         autonomy_row = QWidget()
-        autonomy_layout = QHBoxLayout(autonomy_row)
+        autonomy_layout = QVBoxLayout(autonomy_row)
         autonomy_layout.setContentsMargins(0, 0, 0, 0)
         self.autonomy_buttons = QButtonGroup(self)
         self.autonomy_buttons.setExclusive(False)
@@ -269,6 +280,7 @@ class SessionDialog(QDialog):
         self.autonomy_buttons.idClicked.connect(self._on_autonomy_picked)
         add_row(form, _("Autonom&y"), autonomy_row)
         autonomy_hint = QLabel(_("Keys: Ctrl+1 to Ctrl+3; the same key again clears it"))
+        autonomy_hint.setWordWrap(True)
         autonomy_hint.setEnabled(False)
         form.addRow("", autonomy_hint)
 
@@ -282,7 +294,7 @@ class SessionDialog(QDialog):
         self.referral_combo.setAccessibleName(_("Structure"))
         self.referred_check.toggled.connect(self.referral_combo.setEnabled)
         self.referral_combo.setEnabled(False)
-        form.addRow(self.referred_check, self.referral_combo)
+        form.addRow(_checkbox_row(self.referred_check, self.referral_combo))
         self.referral_error = FieldError()
         form.addRow("", self.referral_error)
 
@@ -293,7 +305,7 @@ class SessionDialog(QDialog):
         self.follow_up_date.setDate(to_qdate(self._today + timedelta(days=FOLLOW_UP_DEFAULT_DAYS)))
         self.follow_up_check.toggled.connect(self.follow_up_date.setEnabled)
         self.follow_up_date.setEnabled(False)
-        form.addRow(self.follow_up_check, self.follow_up_date)
+        form.addRow(_checkbox_row(self.follow_up_check, self.follow_up_date))
         self.follow_up_error = FieldError()
         form.addRow("", self.follow_up_error)
 
