@@ -17,6 +17,7 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from mediator_app.domain.clock import HybridLogicalClock
@@ -75,26 +76,29 @@ def utc_now() -> str:
 def apply_change(conn: sqlite3.Connection, change: Change) -> None:
     """Apply one change to its table. The only code that writes to synced tables."""
     spec = SYNCED_TABLES[change.table_name]
-    table = _quote(change.table_name)
     if change.op == "delete":
-        conn.execute(f"DELETE FROM {table} WHERE id = ?", (change.row_id,))
+        conn.execute(_statement(change.table_name, "delete", ()), (change.row_id,))
         return
-    stored = {name: _to_sql(spec, name, value) for name, value in change.data.items()}
-    if change.op == "insert":
-        columns = ["id", *stored]
-        placeholders = ", ".join("?" for _ in columns)
-        conn.execute(
-            f"INSERT INTO {table} ({', '.join(map(_quote, columns))}) VALUES ({placeholders})",
-            (change.row_id, *stored.values()),
-        )
-    elif change.op == "update":
-        assignments = ", ".join(f"{_quote(name)} = ?" for name in stored)
-        conn.execute(
-            f"UPDATE {table} SET {assignments} WHERE id = ?",
-            (*stored.values(), change.row_id),
-        )
-    else:
+    if change.op not in ("insert", "update"):
         raise ValueError(f"unknown change operation {change.op!r}")
+    columns = tuple(change.data)
+    values = [_to_sql(spec, name, value) for name, value in change.data.items()]
+    parameters = (change.row_id, *values) if change.op == "insert" else (*values, change.row_id)
+    conn.execute(_statement(change.table_name, change.op, columns), parameters)
+
+
+@lru_cache(maxsize=256)
+def _statement(table: str, op: str, columns: tuple[str, ...]) -> str:
+    """The SQL of one kind of change; cached, since bulk writes repeat a few shapes."""
+    quoted_table = _quote(table)
+    if op == "delete":
+        return f"DELETE FROM {quoted_table} WHERE id = ?"
+    if op == "insert":
+        names = ", ".join(map(_quote, ("id", *columns)))
+        placeholders = ", ".join("?" for _ in range(len(columns) + 1))
+        return f"INSERT INTO {quoted_table} ({names}) VALUES ({placeholders})"
+    assignments = ", ".join(f"{_quote(name)} = ?" for name in columns)
+    return f"UPDATE {quoted_table} SET {assignments} WHERE id = ?"
 
 
 class ChangeWriter:
