@@ -119,3 +119,11 @@ def test_project_paths_point_at_the_checkout():
     assert (paths.resources_dir().parent / "mediator_app").is_dir()
     assert paths.catalogue_dir().name == "i18n"
     assert Path(paths.default_database_path()).name == "passerelle.db"
+
+
+def test_the_application_has_its_icon(qtbot):
+    from mediator_app.ui.application import make_application
+
+    icon = make_application().windowIcon()
+    assert not icon.isNull()
+    assert not icon.pixmap(32, 32).toImage().isNull()
