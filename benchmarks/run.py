@@ -303,9 +303,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    status = main()
-    sys.stdout.flush()
-    # PySide6 6.12 on Python 3.11 drops a reference to None on every call of a method
-    # returning void (each model reset drops two); after thousands of keystrokes the
-    # interpreter aborts while finalising. Leave without finalising: the table is out.
-    os._exit(status)
+    sys.exit(main())

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TextIO
 
 from mediator_app import paths
-from mediator_app.i18n import _, ngettext
+from mediator_app.i18n import _, format_number, ngettext
 from mediator_app.store import Store, StoreError, open_store
 
 EXIT_OK = 0
@@ -60,13 +60,13 @@ def demo_data(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         )
     counts = [
         ngettext("%(count)s resident", "%(count)s residents", summary.residents)
-        % {"count": summary.residents},
+        % {"count": format_number(summary.residents)},
         ngettext("%(count)s session", "%(count)s sessions", summary.sessions)
-        % {"count": summary.sessions},
+        % {"count": format_number(summary.sessions)},
         ngettext(
             "%(count)s anonymous visit", "%(count)s anonymous visits", summary.anonymous_visits
         )
-        % {"count": summary.anonymous_visits},
+        % {"count": format_number(summary.anonymous_visits)},
     ]
     out.write(
         _("Demo centre ready in %(path)s: %(counts)s.")

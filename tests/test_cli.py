@@ -64,7 +64,7 @@ def test_demo_data_then_search_finds_residents(tmp_path):
     made = _run("demo-data", "--db", str(path), "--residents", "60", "--sessions", "300",
                 "--seed", "7")  # fmt: skip
     assert made.returncode == 0, made.stderr
-    assert "60" in made.stdout
+    assert "60 residents, 300 sessions, 24 anonymous visits." in made.stdout
     store = open_store(path)
     assert store.residents.count() >= 55  # a few planted duplicates may be merged-looking
     (sessions,) = store.conn.execute("SELECT COUNT(*) FROM support_session").fetchone()
@@ -146,3 +146,12 @@ def test_messages_are_in_french_by_default(db_path):
     )
     assert result.returncode == 2
     assert "n'est pas une base de données Passerelle" in result.stderr
+
+
+def test_demo_summary_counts_in_french_words_and_numbers(tmp_path, capsys):
+    path = tmp_path / "demo.db"
+    arguments = ["--lang", "fr", "demo-data", "--db", str(path), "--residents", "30"]
+    assert main([*arguments, "--sessions", "1200"]) == 0
+    assert "30 résidents, 1\u202f200 accompagnements, 96 passages anonymes" in (
+        capsys.readouterr().out
+    )

@@ -20,6 +20,8 @@ from mediator_app.store.errors import DatabaseUnreadableError, NewerSchemaError
 from mediator_app.store.schema import SCHEMA_VERSION, migrations
 
 BUSY_TIMEOUT_MS = 5000
+#: SQLite's page cache per connection (negative: in KiB); lists scroll from memory.
+PAGE_CACHE_KIB = 16_000
 
 
 @dataclass(frozen=True)
@@ -174,6 +176,7 @@ def open_store(path: Path | str | None) -> Store:
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA synchronous = FULL")
+        conn.execute(f"PRAGMA cache_size = -{PAGE_CACHE_KIB}")
         db = Database(conn)
         migrations.apply(db)
     except BaseException:

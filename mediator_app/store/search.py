@@ -136,25 +136,26 @@ def search(conn: sqlite3.Connection, text: str, limit: int = 200) -> list[Search
     query = fts_query(text)
     if query is None:
         return []
-    words = name_words(text)
+    words = set(name_words(text))
     candidates = conn.execute(
-        "SELECT ri.shown_id, f.terms FROM resident_fts f "
+        "SELECT ri.shown_id, f.terms, shown.sort_key, shown.last_activity "
+        "FROM resident_fts f "
         "JOIN resident_index ri ON ri.resident_rowid = f.rowid "
+        "JOIN resident_index shown ON shown.resident_id = ri.shown_id "
         "WHERE f.terms MATCH ? LIMIT ?",
         (query, CANDIDATE_LIMIT),
     ).fetchall()
-    best_terms: dict[str, int] = {}
-    for shown_id, terms in candidates:
-        whole_words = len(set(words).intersection(terms.split()))
-        best_terms[shown_id] = max(best_terms.get(shown_id, 0), whole_words)
-    if not best_terms:
-        return []
-    rows = _fetch_hits(conn, list(best_terms))
-    # Stable sorts, least significant key first.
-    rows.sort(key=lambda row: row[1])
-    rows.sort(key=lambda row: row[0].last_activity or "", reverse=True)
-    rows.sort(key=lambda row: best_terms[row[0].id], reverse=True)
-    return [hit for hit, _key in rows[:limit]]
+    # Rank on what the index already holds; fetch whole rows only for those shown.
+    whole_words: dict[str, int] = {}
+    keys: dict[str, tuple[str, str]] = {}
+    for shown_id, terms, key, last_activity in candidates:
+        matched = len(words.intersection(terms.split()))
+        whole_words[shown_id] = max(whole_words.get(shown_id, 0), matched)
+        keys[shown_id] = (key, last_activity or "")
+    ranked = sorted(keys, key=lambda shown_id: keys[shown_id][0])
+    ranked.sort(key=lambda shown_id: keys[shown_id][1], reverse=True)
+    ranked.sort(key=lambda shown_id: whole_words[shown_id], reverse=True)
+    return _fetch_hits(conn, ranked[:limit])
 
 
 def probable_duplicate_candidates(
@@ -203,20 +204,22 @@ def probable_duplicate_candidates(
     return sorted(found)
 
 
-def _fetch_hits(conn: sqlite3.Connection, ids: list[str]) -> list[tuple[SearchHit, str]]:
-    hits: list[tuple[SearchHit, str]] = []
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        placeholders = ", ".join("?" for _ in chunk)
+def _fetch_hits(conn: sqlite3.Connection, ids: list[str]) -> list[SearchHit]:
+    """The residents ``ids`` (at most a few hundred), in the order given."""
+    if not ids:
+        return []
+    placeholders = ", ".join("?" for _ in ids)
+    by_id = {
+        row[0]: SearchHit(*row)
         for row in conn.execute(
             "SELECT r.id, r.first_name, r.last_name, r.birth_year, r.commune, "
-            "ri.last_activity, ri.sort_key FROM resident r "
+            "ri.last_activity FROM resident r "
             "JOIN resident_index ri ON ri.resident_rowid = r.rowid "
             f"WHERE r.id IN ({placeholders})",
-            chunk,
-        ):
-            hits.append((SearchHit(*row[:6]), row[6]))
-    return hits
+            ids,
+        )
+    }
+    return [by_id[resident_id] for resident_id in ids if resident_id in by_id]
 
 
 def _final_target(conn: sqlite3.Connection, resident_id: str) -> str:

@@ -80,7 +80,8 @@ class ResidentListModel(QAbstractTableModel):
 
     COLUMNS = (N_("Last name"), N_("First name"), N_("Born"), N_("Commune"),
                N_("Last visit"))  # fmt: skip
-    PAGE_SIZE = 200
+    #: Rows per fetch: about two screens, so that a scroll step stays under a frame.
+    PAGE_SIZE = 60
 
     def __init__(self, store: Store, parent: Any = None):
         super().__init__(parent)
@@ -88,7 +89,7 @@ class ResidentListModel(QAbstractTableModel):
         self._query = ""
         self._hits: list[_PersonRow] | None = None
         self._total = 0
-        self._pages = _PageCache(store.residents.page, self.PAGE_SIZE, pages_kept=20)
+        self._pages = _PageCache(store.residents.page, self.PAGE_SIZE, pages_kept=40)
         self._load()
 
     @property
