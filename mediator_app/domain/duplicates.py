@@ -29,16 +29,39 @@ class DuplicateEvidence:
         return self.score >= MATCHES_NEEDED
 
 
+@dataclass(frozen=True)
+class DuplicateKeys:
+    """What the rule compares of a resident, already folded: names without accents,
+    case or separators, phone digits in national form, e-mail lower-cased."""
+
+    last_name: str
+    first_name: str
+    phone: str
+    email: str
+
+    @classmethod
+    def of(cls, first_name: str, last_name: str, phone: str, email: str) -> DuplicateKeys:
+        return cls(
+            joined_name(last_name),
+            joined_name(first_name),
+            normalise_phone(phone),
+            normalise_email(email),
+        )
+
+
 def names_similar(a: str, b: str) -> bool:
     """Equal once folded, or one typing slip apart for names of five letters or more."""
-    folded_a, folded_b = joined_name(a), joined_name(b)
-    if not folded_a or not folded_b:
-        return False
-    if folded_a == folded_b:
-        return True
-    if min(len(folded_a), len(folded_b)) < 5:
-        return False
-    return _within_one_edit(folded_a, folded_b)
+    return _folded_similar(joined_name(a), joined_name(b))
+
+
+def compare_keys(a: DuplicateKeys, b: DuplicateKeys) -> DuplicateEvidence:
+    """The evidence that two residents, given by their folded keys, are one."""
+    return DuplicateEvidence(
+        last_name=_folded_similar(a.last_name, b.last_name),
+        first_name=_folded_similar(a.first_name, b.first_name),
+        phone=bool(a.phone) and a.phone == b.phone,
+        email=bool(a.email) and a.email == b.email,
+    )
 
 
 def compare(
@@ -46,14 +69,20 @@ def compare(
     first_b: str, last_b: str, phone_b: str, email_b: str,
 ) -> DuplicateEvidence:  # fmt: skip
     """The evidence that two residents, given by their names and contacts, are one."""
-    phone_a, phone_b = normalise_phone(phone_a), normalise_phone(phone_b)
-    email_a, email_b = normalise_email(email_a), normalise_email(email_b)
-    return DuplicateEvidence(
-        last_name=names_similar(last_a, last_b),
-        first_name=names_similar(first_a, first_b),
-        phone=bool(phone_a) and phone_a == phone_b,
-        email=bool(email_a) and email_a == email_b,
+    return compare_keys(
+        DuplicateKeys.of(first_a, last_a, phone_a, email_a),
+        DuplicateKeys.of(first_b, last_b, phone_b, email_b),
     )
+
+
+def _folded_similar(a: str, b: str) -> bool:
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    if min(len(a), len(b)) < 5:
+        return False
+    return _within_one_edit(a, b)
 
 
 def _within_one_edit(a: str, b: str) -> bool:

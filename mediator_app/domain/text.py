@@ -101,6 +101,12 @@ def normalise_email(email: str | None) -> str:
     return (email or "").strip().casefold()
 
 
+#: Between the last and the first name in a sort key: below every letter.
+SORT_KEY_SEPARATOR = "\x1f"
+
+
 def sort_key(last_name: str, first_name: str) -> str:
     """The key that orders residents by last name, then first name, accents ignored."""
-    return f"{' '.join(name_words(last_name))}\x1f{' '.join(name_words(first_name))}"
+    return (
+        f"{' '.join(name_words(last_name))}{SORT_KEY_SEPARATOR}{' '.join(name_words(first_name))}"
+    )

@@ -179,6 +179,7 @@ def open_store(path: Path | str | None) -> Store:
         conn.execute(f"PRAGMA cache_size = -{PAGE_CACHE_KIB}")
         db = Database(conn)
         migrations.apply(db)
+        _rebuild_search_index_if_missing(conn)
     except BaseException:
         conn.close()
         raise
@@ -186,6 +187,20 @@ def open_store(path: Path | str | None) -> Store:
     desk = store.desk
     store.mediator_id = desk.mediator_id if desk else None
     return store
+
+
+def _rebuild_search_index_if_missing(conn: sqlite3.Connection) -> None:
+    """The search index is derived data: a migration may empty it; it is rebuilt here."""
+    (indexed,) = conn.execute("SELECT COUNT(*) FROM resident_index").fetchone()
+    (residents,) = conn.execute("SELECT COUNT(*) FROM resident").fetchone()
+    if indexed != residents:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            search.rebuild_index(conn)
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
 
 
 def _check_readable(conn: sqlite3.Connection, path: Path | None) -> None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, fields
 from datetime import date
 from typing import TYPE_CHECKING
 
-from mediator_app.domain.duplicates import DuplicateEvidence, compare
+from mediator_app.domain.duplicates import DuplicateEvidence, DuplicateKeys, compare_keys
 from mediator_app.domain.markers import N_
 from mediator_app.domain.resident import Resident
 from mediator_app.store import search
@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from mediator_app.store.database import Store
 
 _COLUMNS = ", ".join(f.name for f in fields(Resident))
+_NO_EVIDENCE = DuplicateEvidence(False, False, False, False)
 
 
 @dataclass(frozen=True)
@@ -99,23 +100,28 @@ class Residents:
     def probable_duplicates(self, resident: Resident) -> list[ProbableDuplicate]:
         """Residents that La Coop's rule says may be ``resident`` (2 of 4 criteria),
         strongest evidence first; ``resident`` itself is left out when it has an id."""
-        found: list[ProbableDuplicate] = []
-        for candidate_id in search.probable_duplicate_candidates(
+        keys = DuplicateKeys.of(
+            resident.first_name, resident.last_name, resident.phone, resident.email
+        )
+        best: dict[str, DuplicateEvidence] = {}
+        for shown_id, candidate in search.probable_duplicate_candidates(
             self._store.conn,
             resident.first_name,
             resident.last_name,
             resident.phone,
             resident.email,
         ):
-            if candidate_id == resident.id:
+            if shown_id == resident.id:
                 continue
-            candidate = self.get(candidate_id)
-            evidence = compare(
-                resident.first_name, resident.last_name, resident.phone, resident.email,
-                candidate.first_name, candidate.last_name, candidate.phone, candidate.email,
-            )  # fmt: skip
-            if evidence.is_probable_duplicate:
-                found.append(ProbableDuplicate(candidate, evidence))
+            evidence = compare_keys(keys, candidate)
+            if (
+                evidence.is_probable_duplicate
+                and evidence.score > best.get(shown_id, _NO_EVIDENCE).score
+            ):
+                best[shown_id] = evidence
+        found = [
+            ProbableDuplicate(self.get(shown_id), evidence) for shown_id, evidence in best.items()
+        ]
         found.sort(key=lambda duplicate: -duplicate.evidence.score)
         return found
 

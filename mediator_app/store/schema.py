@@ -128,5 +128,22 @@ def _foundation(db: Database) -> None:
     )
 
 
+@migrations(name="0002_name_endings")
+def _name_endings(db: Database) -> None:
+    """Index each name backwards too, so that names one slip apart near their start are
+    found by their endings. The search index is derived data: emptied here, it is
+    rebuilt when the store opens."""
+    db.executescript(
+        """
+        DROP TABLE resident_fts;
+        CREATE VIRTUAL TABLE resident_fts USING fts5 (
+            terms, endings, tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3'
+        );
+        DELETE FROM resident_index;
+        PRAGMA user_version = 2;
+        """
+    )
+
+
 #: The highest schema this version of Passerelle reads and writes.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2

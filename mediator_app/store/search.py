@@ -12,7 +12,10 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
+from mediator_app.domain.duplicates import DuplicateKeys
 from mediator_app.domain.text import (
+    SORT_KEY_SEPARATOR,
+    joined_name,
     name_words,
     normalise_email,
     normalise_phone,
@@ -24,6 +27,8 @@ from mediator_app.store.changes import Change
 #: How many index hits are ranked for one query; ranking a bounded set keeps a one-letter
 #: query as fast as a long one.
 CANDIDATE_LIMIT = 3000
+#: How many residents sharing a name's start or end are compared with a new record.
+DUPLICATE_CANDIDATE_LIMIT = 2000
 
 
 @dataclass(frozen=True)
@@ -101,8 +106,12 @@ def index_resident(conn: sqlite3.Connection, resident_id: str) -> None:
     )
     conn.execute("DELETE FROM resident_fts WHERE rowid = ?", (rowid,))
     conn.execute(
-        "INSERT INTO resident_fts (rowid, terms) VALUES (?, ?)",
-        (rowid, " ".join(search_terms(first_name, last_name))),
+        "INSERT INTO resident_fts (rowid, terms, endings) VALUES (?, ?, ?)",
+        (
+            rowid,
+            " ".join(search_terms(first_name, last_name)),
+            " ".join(joined_name(name)[::-1] for name in (first_name, last_name)),
+        ),
     )
 
 
@@ -160,48 +169,52 @@ def search(conn: sqlite3.Connection, text: str, limit: int = 200) -> list[Search
 
 def probable_duplicate_candidates(
     conn: sqlite3.Connection, first_name: str, last_name: str, phone: str, email: str
-) -> list[str]:
-    """Ids of residents that may match on at least one criterion of the duplicate rule:
-    the rule itself (``domain.duplicates``) decides."""
+) -> list[tuple[str, DuplicateKeys]]:
+    """Residents that may match on at least one criterion of the duplicate rule, with
+    their folded keys and the id they are shown under (a merged record counts as its
+    target); the rule itself (``domain.duplicates``) decides."""
     found: set[str] = set()
-    phone_key, email_key = normalise_phone(phone), normalise_email(email)
-    if phone_key:
-        found.update(
-            row[0]
-            for row in conn.execute(
-                "SELECT shown_id FROM resident_index WHERE phone = ?", (phone_key,)
-            )
-        )
-    if email_key:
-        found.update(
-            row[0]
-            for row in conn.execute(
-                "SELECT shown_id FROM resident_index WHERE email = ?", (email_key,)
-            )
-        )
-    # Names one typing slip apart share their first three letters, or their last three.
-    # The sort key holds the folded last name, a 0x1F separator, then the first name.
-    for name, name_end in ((last_name, "\x1f%"), (first_name, "")):
-        joined = "".join(name_words(name))
-        if len(joined) < 2:
-            continue
-        found.update(
-            row[0]
-            for row in conn.execute(
-                "SELECT ri.shown_id FROM resident_fts f JOIN resident_index ri "
-                "ON ri.resident_rowid = f.rowid WHERE f.terms MATCH ? LIMIT 500",
-                (f'"{joined[:3]}"*',),
-            )
-        )
-        if len(joined) >= 5:
+    for column, key in (("phone", normalise_phone(phone)), ("email", normalise_email(email))):
+        if key:
             found.update(
                 row[0]
                 for row in conn.execute(
-                    "SELECT shown_id FROM resident_index WHERE sort_key LIKE ? LIMIT 500",
-                    (f"%{joined[-3:]}{name_end}",),
+                    f"SELECT resident_id FROM resident_index WHERE {column} = ?", (key,)
                 )
             )
-    return sorted(found)
+    # Names one typing slip apart share their first three letters or their last three.
+    clauses = []
+    for name in (last_name, first_name):
+        joined = joined_name(name)
+        if len(joined) >= 2:
+            clauses.append(f'terms : "{joined[:3]}"*')
+        if len(joined) >= 5:
+            clauses.append(f'endings : "{joined[::-1][:3]}"*')
+    if clauses:
+        found.update(
+            row[0]
+            for row in conn.execute(
+                "SELECT ri.resident_id FROM resident_fts f JOIN resident_index ri "
+                "ON ri.resident_rowid = f.rowid WHERE resident_fts MATCH ? LIMIT ?",
+                (" OR ".join(clauses), DUPLICATE_CANDIDATE_LIMIT),
+            )
+        )
+    candidates: list[tuple[str, DuplicateKeys]] = []
+    ids = sorted(found)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        placeholders = ", ".join("?" for _ in chunk)
+        for shown_id, key, phone_key, email_key in conn.execute(
+            "SELECT shown_id, sort_key, phone, email FROM resident_index "
+            f"WHERE resident_id IN ({placeholders}) ORDER BY resident_id",
+            chunk,
+        ):
+            last, _separator, first = key.partition(SORT_KEY_SEPARATOR)
+            keys = DuplicateKeys(
+                last.replace(" ", ""), first.replace(" ", ""), phone_key, email_key
+            )
+            candidates.append((shown_id, keys))
+    return candidates
 
 
 def _fetch_hits(conn: sqlite3.Connection, ids: list[str]) -> list[SearchHit]:

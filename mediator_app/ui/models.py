@@ -181,7 +181,7 @@ class SessionHistoryModel(QAbstractTableModel):
     """One resident's sessions, newest first, fetched a page at a time."""
 
     COLUMNS = (N_("Date"), N_("Themes"), N_("Duration"), N_("Autonomy"), N_("Follow-up"))
-    PAGE_SIZE = 100
+    PAGE_SIZE = 50
 
     def __init__(self, store: Store, parent: Any = None):
         super().__init__(parent)
