@@ -127,3 +127,42 @@ def test_the_application_has_its_icon(qtbot):
     icon = make_application().windowIcon()
     assert not icon.isNull()
     assert not icon.pixmap(32, 32).toImage().isNull()
+
+
+def test_the_demo_database_is_made_on_first_use(qtbot, tmp_path, monkeypatch):
+    from mediator_app.ui import application
+
+    monkeypatch.setattr(application, "DEMO_RESIDENTS", 30)
+    monkeypatch.setattr(application, "DEMO_SESSIONS", 200)
+    path = tmp_path / "demo.db"
+    assert application._make_demo_database(path)
+    assert not path.with_name("demo.db.part").exists()
+    store = open_store(path)
+    try:
+        assert store.residents.count() >= 28
+        assert store.desk.configured
+    finally:
+        store.close()
+
+
+def test_run_gui_opens_the_demo_and_closes_cleanly(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtCore import QTimer
+
+    from mediator_app.ui import application
+
+    monkeypatch.setattr(application, "DEMO_RESIDENTS", 30)
+    monkeypatch.setattr(application, "DEMO_SESSIONS", 200)
+    shown = []
+
+    def look_and_close() -> None:
+        window = QApplication.activeWindow() or next(
+            widget for widget in QApplication.topLevelWidgets() if widget.isVisible()
+        )
+        shown.append((window.objectName(), window.windowTitle()))
+        window.close()
+
+    QTimer.singleShot(300, look_and_close)
+    settings = Settings(tmp_path / "settings.json")
+    code = application.run_gui(tmp_path / "demo.db", settings, demo=True, language="fr")
+    assert code == 0
+    assert shown == [("mainWindow", "Passerelle – Centre social AAGESC – Les Canourgues")]

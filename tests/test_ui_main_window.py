@@ -267,3 +267,127 @@ def test_a_failed_write_says_nothing_was_saved(desk, qtbot, monkeypatch):
     window._mark_follow_up_done("no-such-session")
     _wait_idle(qtbot, worker)
     assert shown and "Nothing was saved" in shown[0]
+
+
+def _log_sessions(store, resident_id, count):
+    for days in range(count):
+        store.sessions.create(
+            SupportSession(
+                date=(date.today() - timedelta(days=days)).isoformat(),
+                duration_min=45,
+                themes=("email",),
+                resident_id=resident_id,
+            )
+        )
+
+
+def test_session_without_duration_is_not_saved(desk, qtbot):
+    window, store, _worker, helene = desk
+    window.open_resident(helene.id)
+    window.log_session()
+    dialog = _active_dialog(qtbot, window)
+    qtbot.keyClicks(dialog.theme_filter, "mail")
+    qtbot.keyClick(dialog.theme_filter, Qt.Key.Key_Return)
+    qtbot.keyClick(dialog.theme_filter, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert dialog.isVisible()
+    assert dialog.duration_error.isVisibleTo(dialog)
+    assert "minutes" in dialog.duration_error.text()
+    assert store.sessions.count_for_resident(helene.id) == 0
+
+
+def test_edit_a_session_from_the_history(desk, qtbot):
+    window, store, worker, helene = desk
+    _log_sessions(store, helene.id, 2)
+    window.open_resident(helene.id)
+    assert QApplication.focusWidget() is window.resident_file.history
+    qtbot.keyClick(window.resident_file.history, Qt.Key.Key_F2)
+    dialog = _active_dialog(qtbot, window)
+    assert dialog.duration_spin.value() == 45
+    assert dialog.theme_model.checked == ("email",)
+    qtbot.keyClick(dialog.theme_filter, Qt.Key.Key_6, Qt.KeyboardModifier.AltModifier)
+    qtbot.keyClick(dialog.theme_filter, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    _wait_idle(qtbot, worker)
+    newest = store.sessions.for_resident(helene.id)[0]
+    assert newest.duration_min == 120
+    assert store.sessions.count_for_resident(helene.id) == 2
+    assert window.resident_file.history_model.index(0, 2).data() == "2 h"
+
+
+def test_log_a_copy_today_from_the_history(desk, qtbot):
+    window, store, worker, helene = desk
+    store.sessions.create(
+        SupportSession(
+            date=(date.today() - timedelta(days=30)).isoformat(),
+            duration_min=60,
+            themes=("sante",),
+            resident_id=helene.id,
+        )
+    )
+    window.open_resident(helene.id)
+    qtbot.keyClick(window.resident_file.history, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    _wait_idle(qtbot, worker)
+    sessions = store.sessions.for_resident(helene.id)
+    assert [s.date for s in sessions] == [
+        date.today().isoformat(),
+        (date.today() - timedelta(days=30)).isoformat(),
+    ]
+    assert sessions[0].themes == ("sante",) and sessions[0].duration_min == 60
+    assert window.resident_file.history_model.rowCount() == 2
+
+
+def test_delete_a_session_after_confirmation(desk, qtbot, monkeypatch):
+    window, store, worker, helene = desk
+    _log_sessions(store, helene.id, 2)
+    window.open_resident(helene.id)
+    answers = iter([QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes])
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *args: next(answers)))
+    qtbot.keyClick(window.resident_file.history, Qt.Key.Key_Delete)
+    _wait_idle(qtbot, worker)
+    assert store.sessions.count_for_resident(helene.id) == 2
+    qtbot.keyClick(window.resident_file.history, Qt.Key.Key_Delete)
+    _wait_idle(qtbot, worker)
+    assert store.sessions.count_for_resident(helene.id) == 1
+    assert window.resident_file.history_model.rowCount() == 1
+
+
+def test_edit_the_resident_file(desk, qtbot):
+    window, store, worker, helene = desk
+    window.open_resident(helene.id)
+    qtbot.keyClick(window.resident_file.history, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    dialog = _active_dialog(qtbot, window)
+    assert dialog.last_name.text() == "D'Aubigné"
+    dialog.phone.setText("+33 6 12 34 56 78")
+    dialog.accept()
+    _wait_idle(qtbot, worker)
+    assert store.residents.get(helene.id).phone == "+33 6 12 34 56 78"
+    assert "+33 6 12 34 56 78" in window.resident_file.profile.text()
+
+
+def test_a_malformed_email_is_refused_inline(desk, qtbot):
+    window, store, _worker, helene = desk
+    window.open_resident(helene.id)
+    window.edit_resident()
+    dialog = _active_dialog(qtbot, window)
+    dialog.email.setText("helene.orange.fr")
+    dialog.accept()
+    assert dialog.isVisible()
+    assert dialog.errors["email"].isVisibleTo(dialog)
+    assert store.residents.get(helene.id).email == ""
+
+
+def test_the_resident_list_holds_two_hundred_residents(desk, qtbot):
+    window, store, _worker, _helene = desk
+    with store.write() as writer:
+        for number in range(200):
+            writer.insert(
+                "resident",
+                Resident(first_name=f"Inès {number}", last_name="Pereira", **CONSENT).to_record(),
+            )
+    window.search_box.clear()
+    window._run_search()
+    assert window.results_model.rowCount() == 203
+    assert window.result_count.text() == "203 residents"
+    qtbot.keyClicks(window.search_box, "pereira")
+    window._flush_search()
+    assert window.results_model.rowCount() == 200
+    assert window.result_count.text() == "200 residents found"

@@ -167,8 +167,11 @@ def _make_demo_database(path: Path) -> bool:
     progress_dialog.canceled.connect(cancel)
     loop.exec()
     worker.stop()
+    cancelled = progress_dialog.wasCanceled()
+    # Closing a progress dialog counts as cancelling it: ask first, then close.
+    progress_dialog.canceled.disconnect(cancel)
     progress_dialog.close()
-    if "error" in outcome or progress_dialog.wasCanceled():
+    if "error" in outcome or cancelled:
         partial.unlink(missing_ok=True)
         if "error" in outcome:
             QMessageBox.critical(
