@@ -31,7 +31,7 @@ from mediator_app.domain.validation import Problem
 from mediator_app.i18n import _, format_date
 from mediator_app.store.residents import ProbableDuplicate
 from mediator_app.ui.session_dialog import NOTES_WARNING_STYLE, code_combo
-from mediator_app.ui.widgets import WARNING_SIGN, FieldError, add_row
+from mediator_app.ui.widgets import WARNING_SIGN, FieldError, add_row, fit_to_screen, scrolling
 
 #: Languages a resident may prefer for printed documents.
 RESIDENT_LANGUAGES = {"fr": "Français", "en": "English", "es": "Español",
@@ -126,6 +126,7 @@ class ResidentDialog(QDialog):
         form.addRow("", self.errors["notes"])
 
         consent_box = QGroupBox(_("Consent"))
+        consent_box.setMinimumWidth(380)
         consent_layout = QVBoxLayout(consent_box)
         consent_text = QLabel(
             _(
@@ -191,10 +192,12 @@ class ResidentDialog(QDialog):
         side.addWidget(self.duplicates_box)
         side.addStretch(1)
         columns.addLayout(side, 1)
+        self._body = QWidget()
+        self._body.setLayout(columns)
         layout = QVBoxLayout(self)
-        layout.addLayout(columns)
+        layout.addWidget(scrolling(self._body), 1)
         layout.addLayout(buttons)
-        self.resize(920, 600)
+        fit_to_screen(self, self._body)
 
     def _load(self, resident: Resident) -> None:
         self.first_name.setText(resident.first_name)
@@ -298,6 +301,7 @@ class ResidentDialog(QDialog):
             self.duplicates_list.addItem(item)
         self.duplicates_list.setCurrentRow(0)
         self.duplicates_box.show()
+        fit_to_screen(self, self._body)
         self.duplicates_list.setFocus()
 
     def _on_duplicate_activated(self, item: QListWidgetItem) -> None:

@@ -97,7 +97,7 @@ class ResidentFile(QWidget):
         header = self.history.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        fit_columns_to_headers(self.history, (105, 280, 70, 200))
+        fit_columns_to_headers(self.history, (105, 240, 65, 190))
         self.history.doubleClicked.connect(self._on_history_activated)
         self.history.activated.connect(self._on_history_activated)
         self._add_history_actions()

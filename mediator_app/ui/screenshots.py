@@ -14,8 +14,15 @@ SCREEN_WIDTH, SCREEN_HEIGHT = 1366, 768
 
 
 def save_screenshots(database: Path, out_dir: Path, language: str | None) -> int:
-    """Save one PNG per screen into ``out_dir``; prints each path. Returns an exit code."""
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    """Save one PNG per screen into ``out_dir``; prints each path. Returns an exit code.
+
+    Screens are drawn on an offscreen 1366×768 laptop screen, the smallest the centres use.
+    """
+    from mediator_app.paths import resources_dir
+
+    if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
+        laptop = resources_dir() / "offscreen-laptop.json"
+        os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={laptop}"
     from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
     from mediator_app.settings import Settings

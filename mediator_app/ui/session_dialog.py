@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QListView,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -53,7 +52,7 @@ from mediator_app.domain.session import MAX_DURATION_MIN, SupportSession
 from mediator_app.domain.validation import Problem
 from mediator_app.i18n import _, format_duration
 from mediator_app.ui.models import CodeChoiceModel, FoldedFilterProxy, theme_labels
-from mediator_app.ui.widgets import WARNING_SIGN, FieldError, add_row
+from mediator_app.ui.widgets import WARNING_SIGN, FieldError, add_row, fit_to_screen, scrolling
 
 FOLLOW_UP_DEFAULT_DAYS = 7
 NOTES_WARNING_STYLE = "background: #fff4ce; color: #3b2f00; padding: 4px; border-radius: 3px;"
@@ -136,10 +135,7 @@ class SessionDialog(QDialog):
         if self._resident_id is None:
             body_layout.addWidget(self._build_profile_box())
         body_layout.addLayout(columns)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(body)
+        scroll = scrolling(body)
 
         self.save_button = QPushButton(_("&Save"))
         self.save_button.setToolTip(_("Save the session (Ctrl+Enter)"))
@@ -159,7 +155,7 @@ class SessionDialog(QDialog):
         layout.addLayout(buttons)
         for sequence in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(sequence), self, activated=self.accept)
-        self.resize(980, 640)
+        fit_to_screen(self, body)
 
     def _build_profile_box(self) -> QGroupBox:
         box = QGroupBox(_("Profile of the anonymous visitor"))

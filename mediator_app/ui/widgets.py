@@ -3,11 +3,13 @@ error boxes that speak plainly, remembered geometry."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, QSize, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QMessageBox,
+    QScrollArea,
     QTableView,
     QWidget,
 )
@@ -72,6 +74,25 @@ def fit_columns_to_headers(view: QTableView, minimum_widths: tuple[int, ...]) ->
     for column, minimum in enumerate(minimum_widths):
         title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
         view.setColumnWidth(column, max(minimum, metrics.horizontalAdvance(title) + 28))
+
+
+def scrolling(body: QWidget) -> QScrollArea:
+    """``body`` in a frameless scroll area: with large system fonts a form still fits."""
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+    scroll.setWidget(body)
+    return scroll
+
+
+def fit_to_screen(window: QWidget, body: QWidget, extra: QSize = QSize(48, 96)) -> None:  # noqa: B008
+    """Size ``window`` to show all of ``body`` (plus ``extra`` for buttons and margins),
+    but never larger than the screen it opens on."""
+    wanted = body.sizeHint() + extra
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is not None:
+        wanted = wanted.boundedTo(screen.availableGeometry().size() * 0.95)
+    window.resize(wanted)
 
 
 def restore_geometry(widget: QWidget, settings: Settings, name: str) -> None:
