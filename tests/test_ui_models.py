@@ -106,6 +106,9 @@ def test_history_passes_the_model_tester_and_is_newest_first(qtmodeltester, fill
     newest, oldest = model.session(0), model.session(229)
     assert newest.date > oldest.date
     assert "Follow-up on" in model.index(3, 4).data()
+    # Long cells are cut in the view: the whole text is in the tooltip.
+    themes_cell = model.index(0, 1)
+    assert themes_cell.data(Qt.ItemDataRole.ToolTipRole) == themes_cell.data()
 
 
 def test_session_lists_pass_the_model_tester(qtmodeltester, filled):

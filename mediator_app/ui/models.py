@@ -226,7 +226,11 @@ class SessionHistoryModel(QAbstractTableModel):
             return session.id
         if role == RECORD_ROLE:
             return session
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+        if role in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.AccessibleTextRole,
+            Qt.ItemDataRole.ToolTipRole,
+        ):
             return _session_cell(session, index.column())
         return None
 
@@ -291,7 +295,11 @@ class SessionListModel(QAbstractTableModel):
             return entry.session.id
         if role == RECORD_ROLE:
             return entry
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+        if role in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.AccessibleTextRole,
+            Qt.ItemDataRole.ToolTipRole,
+        ):
             return self._cell(entry, index.column())
         return None
 
