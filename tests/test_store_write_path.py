@@ -14,6 +14,7 @@ from mediator_app.domain.clock import HybridLogicalClock, pack
 from mediator_app.domain.resident import Resident
 from mediator_app.domain.session import SupportSession
 from mediator_app.domain.validation import ValidationError
+from mediator_app.domain.workshop import AnonymousCount, Workshop, WorkshopOccurrence
 from mediator_app.store import NotFoundError, StoreError, open_store
 from mediator_app.store.changes import SYNCED_TABLES, Change, apply_change, read_changes
 from mediator_app.store.mediators import add_mediator
@@ -341,6 +342,22 @@ def varied_history(store) -> dict[str, str]:
     store.sessions.delete(copy.id)
     doomed = store.sessions.create(visit(helene.id, day="2026-03-11"), today=TODAY)
     store.sessions.delete(doomed.id)
+    workshop = store.workshops.create_workshop(
+        Workshop(title="Tablette", themes=("prendre_en_main_du_materiel",), capacity=1)
+    )
+    series = store.workshops.create_series(
+        WorkshopOccurrence(
+            workshop_id=workshop.id, date="2026-03-03", start_time="14:00", end_time="16:00",
+            place="FabLab",
+        ),
+        count=3,
+    )  # fmt: skip
+    store.workshops.register(series[0].id, marie.id)
+    store.workshops.register(series[0].id, helene.id)
+    store.workshops.unregister(series[0].id, marie.id)
+    store.workshops.set_attendance(series[0].id, helene.id, "late", "14:20")
+    store.workshops.set_anonymous_participants(series[0].id, (AnonymousCount(2),))
+    store.workshops.cancel_occurrence(series[2].id)
     return {"marie": marie.id, "helene": helene.id, "dup": dup.id, "awa": awa.id}
 
 

@@ -44,6 +44,17 @@ SYNCED_TABLES: dict[str, TableSpec] = {
             json_fields=("themes", "admin_themes"),
             flag_fields=("referred", "follow_up_needed", "follow_up_done"),
         ),
+        TableSpec(
+            "workshop",
+            json_fields=("themes", "facilitators"),
+            flag_fields=("eu_funded", "erasmus_disclaimer", "archived"),
+        ),
+        TableSpec(
+            "workshop_occurrence",
+            json_fields=("anonymous_participants",),
+            flag_fields=("cancelled", "attendance_entered"),
+        ),
+        TableSpec("registration", flag_fields=("walk_in",)),
     )
 }
 

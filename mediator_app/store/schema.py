@@ -145,5 +145,78 @@ def _name_endings(db: Database) -> None:
     )
 
 
+@migrations(name="0003_workshops")
+def _workshops(db: Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE workshop (
+            id TEXT PRIMARY KEY,
+            title TEXT NOT NULL,
+            themes TEXT NOT NULL DEFAULT '[]',
+            level TEXT NOT NULL,
+            description TEXT NOT NULL DEFAULT '',
+            default_duration_min INTEGER NOT NULL,
+            capacity INTEGER NOT NULL,
+            facilitators TEXT NOT NULL DEFAULT '[]',
+            eu_funded INTEGER NOT NULL DEFAULT 0,
+            erasmus_disclaimer INTEGER NOT NULL DEFAULT 0,
+            archived INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+
+        CREATE TABLE workshop_occurrence (
+            id TEXT PRIMARY KEY,
+            workshop_id TEXT NOT NULL REFERENCES workshop(id),
+            series_id TEXT,
+            date TEXT NOT NULL,
+            start_time TEXT NOT NULL,
+            end_time TEXT NOT NULL,
+            place TEXT NOT NULL,
+            cancelled INTEGER NOT NULL DEFAULT 0,
+            attendance_entered INTEGER NOT NULL DEFAULT 0,
+            anonymous_participants TEXT NOT NULL DEFAULT '[]',
+            scan_sha256 TEXT NOT NULL DEFAULT '',
+            scan_name TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX workshop_occurrence_by_date ON workshop_occurrence (date, start_time);
+        CREATE INDEX workshop_occurrence_by_workshop ON workshop_occurrence (workshop_id, date);
+        CREATE INDEX workshop_occurrence_by_series ON workshop_occurrence (series_id)
+            WHERE series_id IS NOT NULL;
+
+        -- One row per resident and occurrence; its id derives from both (UUIDv5), so two
+        -- desks registering the same person make the same row.
+        CREATE TABLE registration (
+            id TEXT PRIMARY KEY,
+            occurrence_id TEXT NOT NULL REFERENCES workshop_occurrence(id),
+            resident_id TEXT NOT NULL REFERENCES resident(id),
+            status TEXT NOT NULL CHECK (status IN ('registered', 'waiting', 'unregistered')),
+            requested_at TEXT NOT NULL,
+            attendance TEXT,
+            arrival_time TEXT,
+            walk_in INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (occurrence_id, resident_id)
+        );
+        CREATE INDEX registration_by_resident ON registration (resident_id);
+
+        -- Scanned sheets, kept in the database so they move with it. Content-addressed
+        -- and never changed: occurrences refer to them by their SHA-256.
+        CREATE TABLE attachment (
+            sha256 TEXT PRIMARY KEY,
+            media_type TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            data BLOB NOT NULL,
+            created_at TEXT NOT NULL
+        );
+
+        PRAGMA user_version = 3;
+        """
+    )
+
+
 #: The highest schema this version of Passerelle reads and writes.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3

@@ -43,8 +43,18 @@ class SearchHit:
     last_activity: str | None
 
 
+#: The date a resident was last helped: a support session, or a workshop attended.
+_LAST_ACTIVITY_SQL = (
+    "SELECT MAX(day) FROM ("
+    "SELECT MAX(date) AS day FROM support_session WHERE resident_id = :resident "
+    "UNION ALL SELECT MAX(o.date) FROM registration r "
+    "JOIN workshop_occurrence o ON o.id = r.occurrence_id "
+    "WHERE r.resident_id = :resident AND r.attendance IN ('present', 'late'))"
+)
+
+
 def on_change(conn: sqlite3.Connection, change: Change, before: dict[str, Any] | None) -> None:
-    """Keep the index in step with resident and session changes (a change listener)."""
+    """Keep the index in step with the changes that touch it (a change listener)."""
     if change.table_name == "resident":
         if change.op == "delete":
             _drop(conn, change.row_id)
@@ -52,25 +62,30 @@ def on_change(conn: sqlite3.Connection, change: Change, before: dict[str, Any] |
             index_resident(conn, change.row_id)
             if change.data.get("merged_into"):
                 _reindex_absorbed(conn, change.data["merged_into"])
-    elif change.table_name == "support_session" and (
-        change.op == "delete" or "date" in change.data or "resident_id" in change.data
+    elif change.table_name in ("support_session", "registration") and (
+        change.op == "delete" or {"date", "resident_id", "attendance"} & change.data.keys()
     ):
-        # The residents the session left and joined both get their last activity anew.
+        # The residents the row left and joined both get their last activity anew.
         affected = {(before or {}).get("resident_id")}
         row = conn.execute(
-            "SELECT resident_id FROM support_session WHERE id = ?", (change.row_id,)
+            f"SELECT resident_id FROM {change.table_name} WHERE id = ?", (change.row_id,)
         ).fetchone()
         affected.add(row[0] if row else None)
         for resident_id in affected - {None}:
             refresh_last_activity(conn, resident_id)
+    elif change.table_name == "workshop_occurrence" and "date" in change.data:
+        for (resident_id,) in conn.execute(
+            "SELECT resident_id FROM registration WHERE occurrence_id = ?", (change.row_id,)
+        ).fetchall():
+            refresh_last_activity(conn, resident_id)
 
 
 def refresh_last_activity(conn: sqlite3.Connection, resident_id: str) -> None:
-    """Set a resident's last activity to the date of its newest session (or none)."""
+    """Set a resident's last activity to the date it was last helped (or none)."""
     conn.execute(
-        "UPDATE resident_index SET last_activity = (SELECT MAX(date) FROM support_session "
-        "WHERE resident_id = ?) WHERE resident_id = ?",
-        (resident_id, resident_id),
+        f"UPDATE resident_index SET last_activity = ({_LAST_ACTIVITY_SQL}) "
+        "WHERE resident_id = :resident",
+        {"resident": resident_id},
     )
 
 
@@ -85,9 +100,7 @@ def index_resident(conn: sqlite3.Connection, resident_id: str) -> None:
         return
     rowid, first_name, last_name, phone, email, merged_into = row
     shown_id = _final_target(conn, merged_into) if merged_into else resident_id
-    (last_activity,) = conn.execute(
-        "SELECT MAX(date) FROM support_session WHERE resident_id = ?", (resident_id,)
-    ).fetchone()
+    (last_activity,) = conn.execute(_LAST_ACTIVITY_SQL, {"resident": resident_id}).fetchone()
     conn.execute(
         "INSERT INTO resident_index (resident_rowid, resident_id, shown_id, sort_key, phone,"
         " email, last_activity) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (resident_rowid) DO "

@@ -180,7 +180,5 @@ def _make_demo_database(path: Path) -> bool:
                 _("The demo centre could not be prepared: %(error)s") % {"error": outcome["error"]},
             )
         return False
-    for suffix in ("-wal", "-shm"):
-        Path(str(partial) + suffix).unlink(missing_ok=True)
     partial.replace(path)
     return True

@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 Job = Callable[[Store, Callable[[int, int], bool]], Any]
 
 PROGRESS_INTERVAL_S = 0.1
+#: The id of the job ``stop()`` queues last, to know when the queue is empty.
+_DRAIN_JOB_ID = 0
 
 
 @dataclass
@@ -72,7 +74,6 @@ class _Executor(QObject):
         else:
             self.succeeded.emit(job_id, result)
 
-    @Slot()
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
@@ -85,7 +86,6 @@ class DatabaseWorker(QObject):
     changed = Signal(object)
     idle = Signal()
     _submitted = Signal(int, object, object)
-    _closing = Signal()
 
     def __init__(
         self, database: Path, mediator_id: str | None = None, parent: QObject | None = None
@@ -98,7 +98,6 @@ class DatabaseWorker(QObject):
         self._executor = _Executor(database)
         self._executor.moveToThread(self._thread)
         self._submitted.connect(self._executor.execute)
-        self._closing.connect(self._executor.close)
         self._executor.succeeded.connect(self._on_succeeded)
         self._executor.failed.connect(self._on_failed)
         self._executor.progressed.connect(self._on_progressed)
@@ -137,15 +136,23 @@ class DatabaseWorker(QObject):
         return pending.cancel.set
 
     def stop(self) -> None:
-        """Finish queued jobs, close the connection and end the thread."""
+        """Run every job already queued, end the thread and close the connection: when
+        this returns, nothing asked for is lost and the database file is complete on
+        disk (its WAL checkpointed)."""
         if self._thread.isRunning():
-            self._closing.emit()
+            drained = threading.Event()
+            self._submitted.emit(_DRAIN_JOB_ID, lambda store, progress: drained.set(), drained)
+            drained.wait()
             self._thread.quit()
             self._thread.wait()
+        # The thread has ended: nothing else uses the connection any more.
+        self._executor.close()
 
     @Slot(int, object)
     def _on_succeeded(self, job_id: int, result: Any) -> None:
-        pending = self._pending.pop(job_id)
+        pending = self._pending.pop(job_id, None)
+        if pending is None:
+            return
         if pending.on_success is not None:
             pending.on_success(result)
         if pending.topics:
@@ -154,7 +161,9 @@ class DatabaseWorker(QObject):
 
     @Slot(int, object)
     def _on_failed(self, job_id: int, error: BaseException) -> None:
-        pending = self._pending.pop(job_id)
+        pending = self._pending.pop(job_id, None)
+        if pending is None:
+            return
         if pending.on_failure is not None:
             pending.on_failure(error)
         else:
