@@ -269,11 +269,20 @@ def test_planted_duplicates_are_found(demo: tuple[Store, DemoSummary]) -> None:
 
 def test_the_change_log_has_one_insert_per_row(demo: tuple[Store, DemoSummary]) -> None:
     store, _ = demo
-    assert _count(store, "SELECT COUNT(*) FROM change_log WHERE op != 'insert'") == 0
-    for table in ("mediator", "resident", "support_session"):
+    # Workshops are written as at a desk: registrations, then attendance, then scans.
+    assert (
+        _count(
+            store,
+            "SELECT COUNT(*) FROM change_log WHERE op != 'insert' AND table_name IN "
+            "('mediator', 'resident', 'support_session')",
+        )
+        == 0
+    )
+    for table in ("mediator", "resident", "support_session", "workshop", "registration"):
         rows = _count(store, f"SELECT COUNT(*) FROM {table}")
         logged = store.conn.execute(
-            "SELECT COUNT(*), COUNT(DISTINCT row_id) FROM change_log WHERE table_name = ?",
+            "SELECT COUNT(*), COUNT(DISTINCT row_id) FROM change_log WHERE table_name = ? "
+            "AND op = 'insert'",
             (table,),
         ).fetchone()
         assert logged == (rows, rows), table
@@ -358,3 +367,15 @@ def test_the_demo_package_does_not_import_qt() -> None:
     code = "import sys, mediator_app.demo; sys.exit('PySide6' in sys.modules)"
     root = Path(__file__).resolve().parent.parent
     assert subprocess.run([sys.executable, "-c", code], cwd=root, check=False).returncode == 0
+
+
+def test_the_demo_has_workshops_past_and_upcoming(demo: tuple[Store, DemoSummary]) -> None:
+    store, summary = demo
+    assert summary.workshop_occurrences == _count(store, "SELECT COUNT(*) FROM workshop_occurrence")
+    today = TODAY
+    assert store.workshops.upcoming(today)
+    assert store.workshops.sheets_not_entered(today)
+    past = store.workshops.between(today - timedelta(weeks=8), today - timedelta(days=1))
+    assert any(item.attended for item in past)
+    assert any(item.waiting for item in store.workshops.upcoming(today, limit=500))
+    assert _count(store, "SELECT COUNT(*) FROM attachment") == 1

@@ -28,6 +28,7 @@ from datetime import date, timedelta
 from typing import Generic, TypeVar
 
 from mediator_app.demo import names
+from mediator_app.demo.workshops import generate_workshops
 from mediator_app.domain.codes import ADMIN_HELP_THEME, AUTONOMY_LEVELS, age_band_for
 from mediator_app.domain.duplicates import compare
 from mediator_app.domain.resident import Consent, Resident
@@ -59,12 +60,13 @@ T = TypeVar("T")
 @dataclass(frozen=True)
 class DemoSummary:
     """What ``generate_demo`` added: residents, sessions (anonymous visits included),
-    anonymous visits among those sessions, and mediators."""
+    anonymous visits among those sessions, mediators, and workshop occurrences."""
 
     residents: int
     sessions: int
     anonymous_visits: int
     mediators: int
+    workshop_occurrences: int = 0
 
 
 def generate_demo(
@@ -144,8 +146,15 @@ def generate_demo(
         if progress is not None:
             done = written_residents + written_sessions
             if progress(done, total) is False:
-                break
-    return DemoSummary(written_residents, written_sessions, written_anonymous, mediators_added)
+                return DemoSummary(
+                    written_residents, written_sessions, written_anonymous, mediators_added
+                )
+    occurrences = generate_workshops(
+        store, rng, today, [rid for rid in resident_ids if rid], list(plan.mediator_names)
+    )
+    return DemoSummary(
+        written_residents, written_sessions, written_anonymous, mediators_added, occurrences
+    )
 
 
 def _ensure_mediators(store: Store, wanted: Sequence[str]) -> tuple[list[str], int]:

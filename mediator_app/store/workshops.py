@@ -368,10 +368,15 @@ class Workshops:
                 name=path.name,
                 reason=error.strerror or str(error),
             ) from error
+        return self.attach_scan_data(occurrence_id, path.name, data)
+
+    def attach_scan_data(self, occurrence_id: str, name: str, data: bytes) -> str:
+        """``attach_scan`` for bytes already read, named ``name``."""
+        self.get_occurrence(occurrence_id)
         if len(data) > MAX_SCAN_BYTES:
             raise StoreError(
                 N_("The file %(name)s is too large for a scan (at most %(size)s MB)."),
-                name=path.name,
+                name=name,
                 size=MAX_SCAN_BYTES // (1024 * 1024),
             )
         media_type = next(
@@ -380,7 +385,7 @@ class Workshops:
         if media_type is None:
             raise StoreError(
                 N_("The file %(name)s is not a PDF, PNG or JPEG: scan the sheet again."),
-                name=path.name,
+                name=name,
             )
         digest = hashlib.sha256(data).hexdigest()
         with self._store.write() as writer:
@@ -392,7 +397,7 @@ class Workshops:
             writer.update(
                 "workshop_occurrence",
                 occurrence_id,
-                {"scan_sha256": digest, "scan_name": path.name},
+                {"scan_sha256": digest, "scan_name": name},
             )
         return digest
 
