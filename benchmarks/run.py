@@ -32,6 +32,8 @@ TYPED_NAMES = 200
 SCREEN_ROWS = 30
 SEARCH_TARGET_MS = 30.0
 FRAME_MS = 16.0
+SHEET_TARGET_MS = 300.0
+SERIES_TARGET_S = 3.0
 #: Opening a file feels immediate below a tenth of a second.
 FILE_OPEN_TARGET_MS = 100.0
 START_TARGET_S = 2.0
@@ -238,6 +240,78 @@ def file_open_rows(store: Store) -> list[Row]:
     ]
 
 
+# --- Attendance sheets ---------------------------------------------------------------------
+
+
+def _demo_sheet(participants: int, day_offset: int = 0):
+    """An attendance sheet as the centre prints it: EU-funded, two facilitators."""
+    from datetime import date, time, timedelta
+
+    from mediator_app.reports.attendance_sheet import AttendanceSheet, SheetParticipant
+
+    rng = random.Random(SEED + day_offset)
+    people = tuple(
+        SheetParticipant(
+            last_name=rng.choice(["Nguyễn", "Ben Saïd", "D'Aubigné", "Yıldız", "Ferreira"])
+            + f" {number}",
+            first_name=rng.choice(["Hélène", "Thị Thu", "Ayşe", "João", "Françoise"]),
+        )
+        for number in range(participants)
+    )
+    return AttendanceSheet(
+        organisation="Centre social AAGESC – Les Canourgues",
+        title="Premiers pas sur la tablette",
+        occurrence_id=f"01a2257e-0000-7000-8000-{day_offset:012d}",
+        day=date(2026, 12, 1) + timedelta(weeks=day_offset),
+        start=time(14, 0),
+        end=time(16, 0),
+        place="FabLab",
+        facilitators=("Nadia Belkacem", "Élodie Fabre"),
+        participants=people,
+        eu_funded=True,
+        erasmus_disclaimer=True,
+    )
+
+
+def _bare_tables(count: int, rows: int) -> None:
+    """The baseline: plain ReportLab tables of the same size, built-in font, no header."""
+    import io
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import PageBreak, SimpleDocTemplate, Table
+
+    story = []
+    for _sheet in range(count):
+        data = [["No.", "Last name", "First name", "Signature"]]
+        data += [[str(n), f"Name {n}", "First", ""] for n in range(rows)]
+        story += [Table(data, rowHeights=28, repeatRows=1), PageBreak()]
+    SimpleDocTemplate(io.BytesIO(), pagesize=A4).build(story)
+
+
+def sheet_rows() -> list[Row]:
+    """A 30-participant sheet, and a 12-session series in one PDF, each beside bare
+    ReportLab tables of the same size; medians of a few runs, fonts already loaded."""
+    import io
+
+    from mediator_app.reports.attendance_sheet import write_sheets
+
+    one = _demo_sheet(30)
+    series = [_demo_sheet(30, week) for week in range(12)]
+    write_sheets([one], io.BytesIO())  # fonts and styles loaded once, as in the app
+    sheet_ms = statistics.median(timed(lambda: write_sheets([one], io.BytesIO())) for _ in range(7))
+    bare_ms = statistics.median(timed(lambda: _bare_tables(1, 35)) for _ in range(7))
+    series_s = (
+        statistics.median(timed(lambda: write_sheets(series, io.BytesIO())) for _ in range(3))
+        / 1000
+    )
+    bare_series_s = statistics.median(timed(lambda: _bare_tables(12, 35)) for _ in range(3)) / 1000
+    return [
+        Row("Attendance sheets (PDF)", ""),
+        checked("  30-participant sheet", sheet_ms, SHEET_TARGET_MS, "ms", bare_ms),
+        checked("  12-session series in one PDF", series_s, SERIES_TARGET_S, "s", bare_series_s),
+    ]
+
+
 # --- 3. Start-up -----------------------------------------------------------------------------
 
 
@@ -316,6 +390,7 @@ def main() -> int:
         ("resident list scroll", lambda: resident_scroll_rows(store)),
         ("history scroll", lambda: history_scroll_rows(store)),
         ("resident file", lambda: file_open_rows(store)),
+        ("attendance sheets", sheet_rows),
         ("start-up", lambda: start_rows(demo.path)),
     )
     try:

@@ -32,7 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     screenshot = subparsers.add_parser(
         "screenshot", help=_("Render each main screen offscreen to a PNG file.")
     )
-    screenshot.add_argument("--db", type=Path, default=paths.default_database_path())
+    screenshot.add_argument("--db", type=Path, default=argparse.SUPPRESS)
     screenshot.add_argument("--out", type=Path, required=True)
     screenshot.add_argument("--lang", choices=sorted(LANGUAGES))
     return parser
@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.subcommand == "screenshot":
         from mediator_app.ui.screenshots import save_screenshots
 
-        return save_screenshots(args.db, args.out, args.lang)
+        return save_screenshots(args.db or paths.default_database_path(), args.out, args.lang)
     if args.subcommand:
         return cli.run(args)
     from mediator_app.ui.application import run_gui

@@ -8,11 +8,13 @@ import argparse
 import sys
 import time
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import TextIO
 
 from mediator_app import paths
-from mediator_app.i18n import _, format_number, ngettext
+from mediator_app.domain.workshop import DEFAULT_BLANK_ROWS
+from mediator_app.i18n import PARTNER_LANGUAGES, _, format_number, ngettext
 from mediator_app.store import Store, StoreError, open_store
 
 EXIT_OK = 0
@@ -24,7 +26,8 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     demo = subparsers.add_parser(
         "demo-data", help=_("Fill a database with a realistic synthetic centre.")
     )
-    _add_db_option(demo)
+    # Demo data never goes into the usual database by accident: the file is named.
+    _add_db_option(demo, required=True)
     demo.add_argument("--residents", type=_positive_int, default=400)
     demo.add_argument("--sessions", type=_positive_int, default=3000)
     demo.add_argument("--seed", type=int, default=1)
@@ -37,6 +40,30 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     search.add_argument("query", help=_("Part of a first or last name."))
     search.add_argument("--limit", type=_positive_int, default=50)
     search.set_defaults(command=search_residents)
+
+    sheet = subparsers.add_parser(
+        "sheet", help=_("Print attendance sheets of workshops to a PDF file.")
+    )
+    _add_db_option(sheet)
+    which = sheet.add_mutually_exclusive_group(required=True)
+    which.add_argument("--occurrence", metavar="ID", help=_("The session to print."))
+    which.add_argument("--next", action="store_true", help=_("The next session to come."))
+    which.add_argument("--series", metavar="ID", help=_("Every session of a series."))
+    which.add_argument(
+        "--week", type=_iso_date, metavar="YYYY-MM-DD", help=_("Every session of that week.")
+    )
+    sheet.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf")
+    sheet.add_argument(
+        "--lang",
+        dest="sheet_language",
+        choices=sorted(PARTNER_LANGUAGES),
+        help=_("Language of the sheet (the centre's by default)."),
+    )
+    sheet.add_argument("--blank-rows", type=_non_negative_int, default=DEFAULT_BLANK_ROWS)
+    sheet.add_argument(
+        "--logo", type=Path, action="append", default=[], help=_("A logo to print (repeatable).")
+    )
+    sheet.set_defaults(command=print_sheets)
 
 
 def demo_data(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -67,6 +94,12 @@ def demo_data(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             "%(count)s anonymous visit", "%(count)s anonymous visits", summary.anonymous_visits
         )
         % {"count": format_number(summary.anonymous_visits)},
+        ngettext(
+            "%(count)s workshop session",
+            "%(count)s workshop sessions",
+            summary.workshop_occurrences,
+        )
+        % {"count": format_number(summary.workshop_occurrences)},
     ]
     out.write(
         _("Demo centre ready in %(path)s: %(counts)s.")
@@ -86,10 +119,60 @@ def search_residents(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+def print_sheets(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Write the attendance sheets asked for into one PDF; prints the page count."""
+    from mediator_app.reports.attendance_sheet import SheetError, write_sheets
+    from mediator_app.reports.sheets import (
+        next_occurrence_id,
+        series_occurrence_ids,
+        sheet_for_occurrence,
+        week_occurrence_ids,
+    )
+
+    with _opened(args.db) as store:
+        if args.next:
+            found = next_occurrence_id(store, date.today())
+            ids = [found] if found else []
+        elif args.series:
+            ids = series_occurrence_ids(store, args.series)
+        elif args.week:
+            ids = week_occurrence_ids(store, args.week)
+        else:
+            ids = [args.occurrence]
+        if not ids:
+            err.write(_("There is no workshop session to print.") + "\n")
+            return EXIT_BAD_INPUT
+        sheets = [
+            sheet_for_occurrence(
+                store,
+                occurrence_id,
+                language=args.sheet_language,
+                blank_rows=args.blank_rows,
+                logos=args.logo,
+            )
+            for occurrence_id in ids
+        ]
+    try:
+        pages = write_sheets(sheets, args.output)
+    except SheetError as error:
+        err.write(_("Error: %(message)s") % {"message": error.render(_)} + "\n")
+        return EXIT_BAD_INPUT
+    out.write(
+        ngettext(
+            "%(count)s page written to %(path)s.", "%(count)s pages written to %(path)s.", pages
+        )
+        % {"count": pages, "path": args.output}
+        + "\n"
+    )
+    return EXIT_OK
+
+
 def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Run the command ``args`` names; store errors become a message and exit code 2."""
     command: Callable[[argparse.Namespace, TextIO, TextIO], int] = args.command
     out, err = out or sys.stdout, err or sys.stderr
+    if getattr(args, "db", None) is None:
+        args.db = paths.default_database_path()
     try:
         return command(args, out, err)
     except StoreError as error:
@@ -133,13 +216,33 @@ class _ProgressPrinter:
         return True
 
 
-def _add_db_option(parser: argparse.ArgumentParser) -> None:
+def _add_db_option(parser: argparse.ArgumentParser, *, required: bool = False) -> None:
+    """``--db`` after the command; when left out, the one before it (or the usual
+    database) is used: argparse must then set nothing, or it would hide the first."""
     parser.add_argument(
         "--db",
         type=Path,
-        default=paths.default_database_path(),
+        required=required,
+        default=argparse.SUPPRESS,
         help=_("The database file (made if it does not exist)."),
     )
+
+
+def _non_negative_int(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(
+            _("%(value)s is not a whole number of zero or more.") % {"value": text}
+        )
+    return int(text)
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            _("%(value)s is not a date written as 2026-12-01.") % {"value": text}
+        ) from None
 
 
 def _positive_int(text: str) -> int:

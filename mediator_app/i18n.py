@@ -25,6 +25,9 @@ DOMAIN = "passerelle"
 SOURCE_LANGUAGE = "en"
 DEFAULT_LANGUAGE = "fr"
 
+#: The partnership's languages: printed documents exist in each of them.
+PARTNER_LANGUAGES = ("fr", "en", "es", "it", "pt")
+
 #: Languages offered in the settings, each named in its own language.
 LANGUAGES: dict[str, str] = {
     "fr": "Français",

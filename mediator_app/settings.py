@@ -80,6 +80,9 @@ def _read(path: Path) -> dict[str, Any]:
     except (OSError, ValueError, AttributeError):
         return {}
     while version < SETTINGS_VERSION:
-        values = _UPGRADES[version](values)
+        upgrade = _UPGRADES.get(version)
+        if upgrade is None:
+            return {}
+        values = upgrade(values)
         version += 1
     return {name: value for name, value in values.items() if name in REGISTRY}

@@ -11,6 +11,7 @@ import pytest
 
 from mediator_app.app import main
 from mediator_app.domain.resident import Resident
+from mediator_app.i18n import format_date
 from mediator_app.store import open_store
 from mediator_app.store.schema import SCHEMA_VERSION
 
@@ -64,7 +65,7 @@ def test_demo_data_then_search_finds_residents(tmp_path):
     made = _run("demo-data", "--db", str(path), "--residents", "60", "--sessions", "300",
                 "--seed", "7")  # fmt: skip
     assert made.returncode == 0, made.stderr
-    assert "60 residents, 300 sessions, 24 anonymous visits." in made.stdout
+    assert "60 residents, 300 sessions, 24 anonymous visits, 60 workshop sessions." in made.stdout
     store = open_store(path)
     assert store.residents.count() >= 55  # a few planted duplicates may be merged-looking
     (sessions,) = store.conn.execute("SELECT COUNT(*) FROM support_session").fetchone()
@@ -152,6 +153,117 @@ def test_demo_summary_counts_in_french_words_and_numbers(tmp_path, capsys):
     path = tmp_path / "demo.db"
     arguments = ["--lang", "fr", "demo-data", "--db", str(path), "--residents", "30"]
     assert main([*arguments, "--sessions", "1200"]) == 0
-    assert "30 résidents, 1\u202f200 accompagnements, 96 passages anonymes" in (
+    assert "30 résidents, 1\u202f200 accompagnements, 96 passages anonymes, 60 séances" in (
         capsys.readouterr().out
     )
+
+
+def _workshop_database(path):
+    from datetime import date, timedelta
+
+    from mediator_app.domain.workshop import Workshop, WorkshopOccurrence
+
+    store = open_store(path)
+    store.configure_desk(name="Accueil", centre_name="Centre social", country="FR", language="fr")
+    workshop = store.workshops.create_workshop(
+        Workshop(title="Créer sa boîte mail", themes=("email",), facilitators=("Awa Diop",))
+    )
+    monday = date.today() + timedelta(days=7 - date.today().weekday())
+    series = store.workshops.create_series(
+        WorkshopOccurrence(
+            workshop_id=workshop.id, date=monday.isoformat(), start_time="09:30",
+            end_time="11:30", place="Salle multimédia",
+        ),
+        count=3,
+    )  # fmt: skip
+    for first, last in (("Hélène", "D'Aubigné"), ("Karim", "Ben Saïd")):
+        resident = store.residents.create(Resident(first_name=first, last_name=last, **CONSENT))
+        store.workshops.register(series[0].id, resident.id)
+    store.close()
+    return series
+
+
+def test_sheet_of_the_next_session_names_its_participants(tmp_path):
+    from pypdf import PdfReader
+
+    database = tmp_path / "centre.db"
+    series = _workshop_database(database)
+    output = tmp_path / "feuille.pdf"
+    result = _run("sheet", "--db", str(database), "--next", "-o", str(output))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"1 page written to {output}.\n"
+    text = PdfReader(output).pages[0].extract_text()
+    assert "Créer sa boîte mail" in text and "D'Aubigné" in text and "Ben Saïd" in text
+    # The next session is the series' first, dated in the centre's language.
+    assert format_date(series[0].day, "full", "fr") in text
+
+
+def test_sheets_of_a_series_in_another_language(tmp_path):
+    from pypdf import PdfReader
+
+    database = tmp_path / "centre.db"
+    series = _workshop_database(database)
+    output = tmp_path / "serie.pdf"
+    result = _run(
+        "sheet", "--db", str(database), "--series", series[0].series_id, "-o", str(output),
+        "--lang", "en", "--blank-rows", "2",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    pages = PdfReader(output).pages
+    assert len(pages) == 3
+    assert series[0].day.strftime("%B") in pages[0].extract_text()
+
+
+def test_sheet_of_an_unknown_session_is_refused_and_nothing_written(tmp_path):
+    database = tmp_path / "centre.db"
+    _workshop_database(database)
+    output = tmp_path / "feuille.pdf"
+    result = _run("sheet", "--db", str(database), "--occurrence", "nope", "-o", str(output))
+    assert result.returncode == 2
+    assert "No record has the id nope" in result.stderr
+    assert not output.exists()
+
+
+def test_sheet_with_an_unreadable_logo_is_refused(tmp_path):
+    database = tmp_path / "centre.db"
+    _workshop_database(database)
+    logo = tmp_path / "logo.png"
+    logo.write_text("not an image", encoding="utf-8")
+    output = tmp_path / "feuille.pdf"
+    result = _run("sheet", "--db", str(database), "--next", "-o", str(output), "--logo", str(logo))
+    assert result.returncode == 2
+    assert "logo.png" in result.stderr
+    assert not output.exists()
+
+
+def test_sheet_without_any_session_says_so(tmp_path):
+    result = _run("sheet", "--db", str(tmp_path / "empty.db"), "--next", "-o", "x.pdf")
+    assert result.returncode == 2
+    assert "no workshop session to print" in result.stderr
+
+
+def test_db_before_the_command_is_used(tmp_path):
+    path = tmp_path / "centre.db"
+    store = open_store(path)
+    store.residents.create(Resident(first_name="Ana", last_name="Pereira", **CONSENT))
+    store.close()
+    result = subprocess.run(
+        [sys.executable, str(PROJECT_ROOT / "main.py"), "--lang", "en", "--db", str(path),
+         "search", "pereira"],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "Ana Pereira" in result.stdout
+
+
+def test_a_folder_as_database_is_refused_without_a_traceback(tmp_path):
+    result = _run("search", "--db", str(tmp_path), "x")
+    assert result.returncode == 2
+    assert "cannot be opened or created" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_demo_data_needs_a_named_database():
+    result = _run("demo-data", "--residents", "5")
+    assert result.returncode == 2
+    assert "--db" in result.stderr

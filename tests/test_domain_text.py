@@ -252,3 +252,8 @@ def test_any_french_number_reaches_its_national_form(number):
     assert len(national) == 10
     assert national.startswith("0")
     assert national[1:] == number[-9:]
+
+
+def test_apostrophes_typed_as_letters_or_accents_separate_words():
+    for apostrophe in ("\u02bc", "\u02bb", "`", "\u00b4", "\u2032", "\u2019", "'"):
+        assert search_terms("D" + apostrophe + "Aubigné") == ["d", "aubigne", "daubigne"]

@@ -589,3 +589,11 @@ def test_session_from_row():
     assert loaded.procedure == ""
     assert loaded.notes == ""
     assert loaded.created_at == ""
+
+
+def test_dates_are_kept_in_one_iso_spelling():
+    compact = SupportSession(
+        date="20260302", duration_min=30, themes=("email",), resident_id="r",
+        follow_up_needed=True, follow_up_date="20260309",
+    ).normalised()  # fmt: skip
+    assert (compact.date, compact.follow_up_date) == ("2026-03-02", "2026-03-09")

@@ -362,14 +362,24 @@ def test_duplicate_reopens_the_follow_up_and_keeps_it_after_the_session(store, m
     copy = store.sessions.duplicate(original.id, on_day=TODAY)
     assert copy.follow_up_needed is True
     assert copy.follow_up_done is False
-    assert copy.follow_up_date == TODAY.isoformat()
+    assert copy.follow_up_date == (TODAY + timedelta(days=4)).isoformat()
 
 
-def test_duplicate_keeps_a_later_follow_up_date(store, marie):
+def test_duplicate_keeps_the_follow_up_delay(store, marie):
     original = log(
         store, marie.id, day="2026-03-01", follow_up_needed=True, follow_up_date="2026-04-01"
     )
-    assert store.sessions.duplicate(original.id, on_day=TODAY).follow_up_date == "2026-04-01"
+    copy = store.sessions.duplicate(original.id, on_day=TODAY)
+    assert copy.follow_up_date == (TODAY + timedelta(days=31)).isoformat()
+
+
+def test_duplicate_is_logged_by_the_mediator_making_the_copy(store, marie):
+    awa, jorge = add_mediator(store, "Awa"), add_mediator(store, "Jorge")
+    store.mediator_id = awa.id
+    original = log(store, marie.id, day="2026-03-01")
+    store.mediator_id = jorge.id
+    assert store.sessions.duplicate(original.id, on_day=TODAY).mediator_id == jorge.id
+    assert store.sessions.get(original.id).mediator_id == awa.id
 
 
 def test_duplicate_of_an_anonymous_visit(store):

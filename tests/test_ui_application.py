@@ -155,13 +155,19 @@ def test_run_gui_opens_the_demo_and_closes_cleanly(qtbot, tmp_path, monkeypatch)
     shown = []
 
     def look_and_close() -> None:
-        window = QApplication.activeWindow() or next(
-            widget for widget in QApplication.topLevelWidgets() if widget.isVisible()
-        )
-        shown.append((window.objectName(), window.windowTitle()))
-        window.close()
+        """Once the main window is up (the demo is made first), note it and close it."""
+        windows = [
+            widget
+            for widget in QApplication.topLevelWidgets()
+            if widget.objectName() == "mainWindow" and widget.isVisible()
+        ]
+        if not windows:
+            QTimer.singleShot(100, look_and_close)
+            return
+        shown.append((windows[0].objectName(), windows[0].windowTitle()))
+        windows[0].close()
 
-    QTimer.singleShot(300, look_and_close)
+    QTimer.singleShot(100, look_and_close)
     settings = Settings(tmp_path / "settings.json")
     code = application.run_gui(tmp_path / "demo.db", settings, demo=True, language="fr")
     assert code == 0

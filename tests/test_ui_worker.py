@@ -93,3 +93,12 @@ def test_progress_reaches_the_ui_and_cancel_stops_the_job(qtbot, db_path):
     finally:
         worker.stop()
     assert outcome[0] < 1000
+
+
+def test_stop_returns_even_when_the_database_cannot_be_opened(qtbot, tmp_path):
+    worker = DatabaseWorker(tmp_path)  # a folder: opening it fails
+    failures = []
+    with qtbot.waitSignal(worker.idle, timeout=5000):
+        worker.run(lambda store, progress: None, on_failure=failures.append)
+    worker.stop()
+    assert len(failures) == 1

@@ -75,6 +75,8 @@ class SupportSession:
         administrative help, a referral target without a referral, a follow-up date
         without a follow-up, a profile on a known resident's session."""
         changes: dict[str, Any] = {
+            "date": _iso(self.date),
+            "follow_up_date": _iso(self.follow_up_date) if self.follow_up_date else None,
             "themes": tuple(dict.fromkeys(self.themes)),
             "admin_themes": tuple(dict.fromkeys(self.admin_themes)),
             "procedure": " ".join(self.procedure.split()),
@@ -178,6 +180,13 @@ class SupportSession:
             if values.get(name) is None:
                 values[name] = ""
         return cls(**values)
+
+
+def _iso(text: str) -> str:
+    """A date in the one form the store compares (``2026-11-29``), whatever ISO spelling
+    it came in (``20261129``); anything else is left for validation to refuse."""
+    parsed = _parse_date(text)
+    return parsed.isoformat() if parsed else text
 
 
 def _parse_date(text: str | None) -> date | None:

@@ -32,6 +32,12 @@ _SPECIAL_LETTERS = str.maketrans(
         "Þ": "th",
         "ħ": "h",
         "Ħ": "h",
+        # Apostrophes typed as letters or accents (Ukrainian ʼ, Hawaiian ʻ, ` ´ ′).
+        "ʼ": "'",
+        "ʻ": "'",
+        "`": "'",
+        "´": "'",
+        "′": "'",
     }
 )
 

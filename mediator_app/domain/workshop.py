@@ -37,6 +37,8 @@ ATTENDED_STATES = ("present", "late")
 REGISTERED, WAITING, UNREGISTERED = "registered", "waiting", "unregistered"
 
 MAX_CAPACITY = 500
+#: Empty rows printed at the end of a sheet for walk-ins.
+DEFAULT_BLANK_ROWS = 5
 MAX_DURATION_MIN = 600
 MAX_SERIES_LENGTH = 60
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -211,7 +213,11 @@ class WorkshopOccurrence:
         return sum(group.count for group in self.anonymous_participants)
 
     def normalised(self) -> WorkshopOccurrence:
-        return replace(self, place=" ".join(self.place.split()))
+        try:
+            iso_date = date.fromisoformat(self.date).isoformat()
+        except ValueError:
+            iso_date = self.date
+        return replace(self, date=iso_date, place=" ".join(self.place.split()))
 
     def problems(self) -> dict[str, Problem]:
         found: dict[str, Problem] = {}

@@ -2,6 +2,7 @@
 
 from mediator_app.store.database import Store, open_store
 from mediator_app.store.errors import (
+    DatabaseUnavailableError,
     DatabaseUnreadableError,
     NewerSchemaError,
     NotFoundError,
@@ -9,6 +10,7 @@ from mediator_app.store.errors import (
 )
 
 __all__ = [
+    "DatabaseUnavailableError",
     "DatabaseUnreadableError",
     "NewerSchemaError",
     "NotFoundError",

@@ -16,7 +16,11 @@ from mediator_app.domain.clock import HybridLogicalClock
 from mediator_app.domain.ids import new_id
 from mediator_app.store import search
 from mediator_app.store.changes import ChangeWriter, utc_now
-from mediator_app.store.errors import DatabaseUnreadableError, NewerSchemaError
+from mediator_app.store.errors import (
+    DatabaseUnavailableError,
+    DatabaseUnreadableError,
+    NewerSchemaError,
+)
 from mediator_app.store.schema import SCHEMA_VERSION, migrations
 
 BUSY_TIMEOUT_MS = 5000
@@ -144,6 +148,10 @@ class Store:
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[None]:
+        """A transaction of its own, or a part of the one already open."""
+        if self.conn.in_transaction:
+            yield
+            return
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield
@@ -164,13 +172,25 @@ def open_store(path: Path | str | None) -> Store:
     ``DatabaseUnreadableError`` for a file that is not a database; neither changes it.
     """
     file_path = Path(path) if path is not None else None
-    if file_path is not None:
-        file_path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(
-        str(file_path) if file_path else ":memory:",
-        isolation_level=None,
-        check_same_thread=False,
-    )
+    try:
+        if file_path is not None:
+            if file_path.is_dir():
+                raise IsADirectoryError(21, "it is a folder")
+            file_path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(
+            str(file_path) if file_path else ":memory:",
+            isolation_level=None,
+            check_same_thread=False,
+        )
+        # SQLite creates the file lazily: make it now, so a bad place shows here.
+        conn.execute("PRAGMA user_version").fetchone()
+    except sqlite3.DatabaseError as error:
+        if not isinstance(error, sqlite3.OperationalError):
+            raise DatabaseUnreadableError(path=str(file_path)) from error
+        raise DatabaseUnavailableError(path=str(file_path), reason=str(error)) from error
+    except OSError as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        raise DatabaseUnavailableError(path=str(file_path), reason=reason) from error
     try:
         _check_readable(conn, file_path)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -181,28 +201,23 @@ def open_store(path: Path | str | None) -> Store:
         conn.execute(f"PRAGMA cache_size = -{PAGE_CACHE_KIB}")
         db = Database(conn)
         migrations.apply(db)
-        _rebuild_search_index_if_missing(conn)
+        store = Store(db, file_path)
+        _rebuild_search_index_if_missing(store)
     except BaseException:
         conn.close()
         raise
-    store = Store(db, file_path)
     desk = store.desk
     store.mediator_id = desk.mediator_id if desk else None
     return store
 
 
-def _rebuild_search_index_if_missing(conn: sqlite3.Connection) -> None:
+def _rebuild_search_index_if_missing(store: Store) -> None:
     """The search index is derived data: a migration may empty it; it is rebuilt here."""
-    (indexed,) = conn.execute("SELECT COUNT(*) FROM resident_index").fetchone()
-    (residents,) = conn.execute("SELECT COUNT(*) FROM resident").fetchone()
+    (indexed,) = store.conn.execute("SELECT COUNT(*) FROM resident_index").fetchone()
+    (residents,) = store.conn.execute("SELECT COUNT(*) FROM resident").fetchone()
     if indexed != residents:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            search.rebuild_index(conn)
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+        with store._transaction():
+            search.rebuild_index(store.conn)
 
 
 def _check_readable(conn: sqlite3.Connection, path: Path | None) -> None:

@@ -41,6 +41,15 @@ class DatabaseUnreadableError(StoreError):
     )
 
 
+class DatabaseUnavailableError(StoreError):
+    """The database file cannot be opened or made where it was asked for."""
+
+    message = N_(
+        "The database %(path)s cannot be opened or created (%(reason)s). Check that the "
+        "folder exists and that you may write in it."
+    )
+
+
 class NotFoundError(StoreError):
     """A record asked for by id does not exist."""
 

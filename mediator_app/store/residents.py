@@ -90,8 +90,8 @@ class Residents:
             "ri.last_activity FROM (SELECT resident_rowid, sort_key FROM resident_index "
             "INDEXED BY resident_index_by_sort_key WHERE shown_id = resident_id "
             "ORDER BY sort_key LIMIT ? OFFSET ?) AS page "
-            "JOIN resident r ON r.rowid = page.resident_rowid "
             "JOIN resident_index ri ON ri.resident_rowid = page.resident_rowid "
+            "JOIN resident r ON r.id = ri.resident_id "
             "ORDER BY page.sort_key",
             (limit, offset),
         ).fetchall()

@@ -27,8 +27,6 @@ from mediator_app.store.changes import Change
 #: How many index hits are ranked for one query; ranking a bounded set keeps a one-letter
 #: query as fast as a long one.
 CANDIDATE_LIMIT = 3000
-#: How many residents sharing a name's start or end are compared with a new record.
-DUPLICATE_CANDIDATE_LIMIT = 2000
 
 
 @dataclass(frozen=True)
@@ -90,25 +88,28 @@ def refresh_last_activity(conn: sqlite3.Connection, resident_id: str) -> None:
 
 
 def index_resident(conn: sqlite3.Connection, resident_id: str) -> None:
-    """(Re)build one resident's index rows from the resident table."""
+    """(Re)build one resident's index rows from the resident table.
+
+    Index rows have their own integer key, kept by ``VACUUM`` (the resident table's
+    implicit rowid is not), which is also the FTS row's id.
+    """
     row = conn.execute(
-        "SELECT rowid, first_name, last_name, phone, email, merged_into FROM resident WHERE id = ?",
+        "SELECT first_name, last_name, phone, email, merged_into FROM resident WHERE id = ?",
         (resident_id,),
     ).fetchone()
     if row is None:
         _drop(conn, resident_id)
         return
-    rowid, first_name, last_name, phone, email, merged_into = row
+    first_name, last_name, phone, email, merged_into = row
     shown_id = _final_target(conn, merged_into) if merged_into else resident_id
     (last_activity,) = conn.execute(_LAST_ACTIVITY_SQL, {"resident": resident_id}).fetchone()
-    conn.execute(
-        "INSERT INTO resident_index (resident_rowid, resident_id, shown_id, sort_key, phone,"
-        " email, last_activity) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (resident_rowid) DO "
+    (rowid,) = conn.execute(
+        "INSERT INTO resident_index (resident_id, shown_id, sort_key, phone, email, "
+        "last_activity) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (resident_id) DO "
         "UPDATE SET shown_id = excluded.shown_id, sort_key = excluded.sort_key, "
         "phone = excluded.phone, email = excluded.email, "
-        "last_activity = excluded.last_activity",
+        "last_activity = excluded.last_activity RETURNING resident_rowid",
         (
-            rowid,
             resident_id,
             shown_id,
             sort_key(last_name, first_name),
@@ -116,7 +117,7 @@ def index_resident(conn: sqlite3.Connection, resident_id: str) -> None:
             normalise_email(email),
             last_activity,
         ),
-    )
+    ).fetchone()
     conn.execute("DELETE FROM resident_fts WHERE rowid = ?", (rowid,))
     conn.execute(
         "INSERT INTO resident_fts (rowid, terms, endings) VALUES (?, ?, ?)",
@@ -195,21 +196,25 @@ def probable_duplicate_candidates(
                     f"SELECT resident_id FROM resident_index WHERE {column} = ?", (key,)
                 )
             )
-    # Names one typing slip apart share their first three letters or their last three.
-    clauses = []
+    # Without a shared contact, the rule needs both names similar. Names one typing
+    # slip apart share their first three letters or their last three.
+    name_clauses = []
     for name in (last_name, first_name):
         joined = joined_name(name)
-        if len(joined) >= 2:
-            clauses.append(f'terms : "{joined[:3]}"*')
+        if len(joined) < 2:
+            name_clauses = []
+            break
+        ways = [f'terms : "{joined[:3]}"*']
         if len(joined) >= 5:
-            clauses.append(f'endings : "{joined[::-1][:3]}"*')
-    if clauses:
+            ways.append(f'endings : "{joined[::-1][:3]}"*')
+        name_clauses.append("(" + " OR ".join(ways) + ")")
+    if name_clauses:
         found.update(
             row[0]
             for row in conn.execute(
                 "SELECT ri.resident_id FROM resident_fts f JOIN resident_index ri "
-                "ON ri.resident_rowid = f.rowid WHERE resident_fts MATCH ? LIMIT ?",
-                (" OR ".join(clauses), DUPLICATE_CANDIDATE_LIMIT),
+                "ON ri.resident_rowid = f.rowid WHERE resident_fts MATCH ?",
+                (" AND ".join(name_clauses),),
             )
         )
     candidates: list[tuple[str, DuplicateKeys]] = []
@@ -240,7 +245,7 @@ def _fetch_hits(conn: sqlite3.Connection, ids: list[str]) -> list[SearchHit]:
         for row in conn.execute(
             "SELECT r.id, r.first_name, r.last_name, r.birth_year, r.commune, "
             "ri.last_activity FROM resident r "
-            "JOIN resident_index ri ON ri.resident_rowid = r.rowid "
+            "JOIN resident_index ri ON ri.resident_id = r.id "
             f"WHERE r.id IN ({placeholders})",
             ids,
         )

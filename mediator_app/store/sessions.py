@@ -61,9 +61,19 @@ class Sessions:
         """Log a copy of a session, dated ``on_day`` (today by default), follow-up open."""
         day = on_day or date.today()
         original = self.get(session_id)
-        copy = replace(original, id="", date=day.isoformat(), follow_up_done=False)
-        if copy.follow_up_date and copy.follow_up_date < copy.date:
-            copy = replace(copy, follow_up_date=copy.date)
+        follow_up = None
+        if original.follow_up_needed and original.follow_up_date:
+            # The same delay after the new date as after the original one.
+            delay = date.fromisoformat(original.follow_up_date) - date.fromisoformat(original.date)
+            follow_up = (day + delay).isoformat()
+        copy = replace(
+            original,
+            id="",
+            date=day.isoformat(),
+            follow_up_date=follow_up,
+            follow_up_done=False,
+            mediator_id=None,  # the mediator logging the copy, not the original's
+        )
         return self.create(copy, today=day)
 
     def delete(self, session_id: str) -> None:

@@ -119,14 +119,15 @@ def _ensure_configured(store: Store, settings: Settings) -> bool:
     if not dialog.exec() or dialog.result_setup is None:
         return False
     setup = dialog.result_setup
-    mediator = add_mediator(store, setup.mediator_name)
-    store.configure_desk(
-        name=setup.desk_name,
-        centre_name=setup.centre_name,
-        country=setup.country,
-        language=setup.language,
-        mediator_id=mediator.id,
-    )
+    with store.write():  # the mediator and the desk are set up together, or not at all
+        mediator = add_mediator(store, setup.mediator_name)
+        store.configure_desk(
+            name=setup.desk_name,
+            centre_name=setup.centre_name,
+            country=setup.country,
+            language=setup.language,
+            mediator_id=mediator.id,
+        )
     settings["language"] = setup.language
     settings.save()
     app = QApplication.instance()

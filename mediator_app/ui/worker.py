@@ -54,6 +54,10 @@ class _Executor(QObject):
 
     @Slot(int, object, object)
     def execute(self, job_id: int, job: Job, cancel: threading.Event) -> None:
+        if job_id == _DRAIN_JOB_ID:
+            # Every job queued before this one has run: tell ``stop()``, touch nothing.
+            cancel.set()
+            return
         last_report = 0.0
 
         def progress(done: int, total: int) -> bool:
@@ -141,7 +145,7 @@ class DatabaseWorker(QObject):
         disk (its WAL checkpointed)."""
         if self._thread.isRunning():
             drained = threading.Event()
-            self._submitted.emit(_DRAIN_JOB_ID, lambda store, progress: drained.set(), drained)
+            self._submitted.emit(_DRAIN_JOB_ID, None, drained)
             drained.wait()
             self._thread.quit()
             self._thread.wait()
@@ -153,11 +157,14 @@ class DatabaseWorker(QObject):
         pending = self._pending.pop(job_id, None)
         if pending is None:
             return
-        if pending.on_success is not None:
-            pending.on_success(result)
-        if pending.topics:
-            self.changed.emit(pending.topics)
-        self._emit_idle_if_done()
+        try:
+            if pending.on_success is not None:
+                pending.on_success(result)
+        finally:
+            # The data changed whatever the callback did: views must refresh.
+            if pending.topics:
+                self.changed.emit(pending.topics)
+            self._emit_idle_if_done()
 
     @Slot(int, object)
     def _on_failed(self, job_id: int, error: BaseException) -> None:
