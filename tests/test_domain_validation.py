@@ -597,3 +597,14 @@ def test_dates_are_kept_in_one_iso_spelling():
         follow_up_needed=True, follow_up_date="20260309",
     ).normalised()  # fmt: skip
     assert (compact.date, compact.follow_up_date) == ("2026-03-02", "2026-03-09")
+
+
+@pytest.mark.parametrize("name", ["-", "'", "\u200b", "\u0301", "  -  "])
+def test_a_name_of_only_punctuation_or_invisible_marks_is_refused(name):
+    resident = Resident(first_name=name, last_name=name, consent_date="2026-01-05")
+    assert "last_name" in resident.problems(date(2026, 11, 29))
+
+
+def test_a_name_has_a_length_limit():
+    resident = Resident(first_name="Ana", last_name="A" * 101, consent_date="2026-01-05")
+    assert "last_name" in resident.problems(date(2026, 11, 29))

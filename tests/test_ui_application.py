@@ -100,6 +100,8 @@ def test_screenshot_command_renders_every_screen(qtbot, tmp_path):
         "05-new-resident-duplicates.png",
         "06-today.png",
         "07-first-run.png",
+        "08-workshops.png",
+        "09-attendance-entry.png",
     ]
     main_screen = QImage(str(out / "01-residents.png"))
     assert (main_screen.width(), main_screen.height()) == (1366, 768)

@@ -247,7 +247,9 @@ def test_merge_from_the_file_moves_sessions(desk, qtbot, monkeypatch):
         )
     )
     monkeypatch.setattr(
-        QMessageBox, "question", staticmethod(lambda *args: QMessageBox.StandardButton.Yes)
+        QMessageBox,
+        "question",
+        staticmethod(lambda *args, **kwargs: QMessageBox.StandardButton.Yes),
     )
     window.open_resident(helene.id)
     assert window.resident_file.merge_button.isVisibleTo(window.resident_file)
@@ -340,7 +342,9 @@ def test_delete_a_session_after_confirmation(desk, qtbot, monkeypatch):
     _log_sessions(store, helene.id, 2)
     window.open_resident(helene.id)
     answers = iter([QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes])
-    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *args: next(answers)))
+    monkeypatch.setattr(
+        QMessageBox, "question", staticmethod(lambda *args, **kwargs: next(answers))
+    )
     qtbot.keyClick(window.resident_file.history, Qt.Key.Key_Delete)
     _wait_idle(qtbot, worker)
     assert store.sessions.count_for_resident(helene.id) == 2
@@ -391,3 +395,72 @@ def test_the_resident_list_holds_two_hundred_residents(desk, qtbot):
     window._flush_search()
     assert window.results_model.rowCount() == 200
     assert window.result_count.text() == "200 residents found"
+    store.residents.create(Resident(first_name="Rui", last_name="Pereira", **CONSENT))
+    window._run_search()
+    assert window.results_model.rowCount() == 200
+    assert "best matches" in window.result_count.text()
+
+
+def test_a_problem_without_its_own_field_is_still_said(desk, qtbot):
+    window, store, _worker, _helene = desk
+    window.log_anonymous_visit()
+    dialog = _active_dialog(qtbot, window)
+    dialog.anon_gender.addItem("?", "unknown-code")
+    dialog.anon_gender.setCurrentIndex(dialog.anon_gender.count() - 1)
+    qtbot.keyClicks(dialog.theme_filter, "mail")
+    qtbot.keyClick(dialog.theme_filter, Qt.Key.Key_Return)
+    qtbot.keyClick(dialog.theme_filter, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)
+    qtbot.keyClick(dialog.theme_filter, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert dialog.isVisible()
+    assert dialog.other_error.isVisibleTo(dialog)
+    assert store.sessions.on_day(date.today()) == []
+
+
+def test_a_superscript_two_in_the_year_is_refused_inline(desk, qtbot):
+    window, store, _worker, _helene = desk
+    before = store.residents.count()
+    window.new_resident()
+    dialog = _active_dialog(qtbot, window)
+    dialog.first_name.setText("Aïcha")
+    dialog.last_name.setText("El Amrani")
+    dialog.birth_year.setText("19²8")
+    dialog.consent_check.setChecked(True)
+    dialog.accept()
+    assert dialog.isVisible()
+    assert "four digits" in dialog.errors["birth_year"].text()
+    assert store.residents.count() == before
+
+
+def test_ctrl_l_with_nobody_found_logs_nothing_for_the_file_open_before(desk, qtbot):
+    window, _store, _worker, helene = desk
+    window.open_resident(helene.id)
+    window.search_box.setFocus()
+    qtbot.keyClicks(window.search_box, "zzzz")
+    qtbot.keyClick(window.search_box, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert window.active_dialog is None
+    assert "Nobody found" in window.statusBar().currentMessage()
+
+
+def test_merge_lets_the_mediator_choose_among_duplicates(desk, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    window, store, worker, helene = desk
+    twins = [
+        store.residents.create(Resident(first_name="Helene", last_name=last, **CONSENT))
+        for last in ("Daubigne", "D'Aubigne")
+    ]
+    monkeypatch.setattr(
+        QMessageBox,
+        "question",
+        staticmethod(lambda *args, **kwargs: QMessageBox.StandardButton.Yes),
+    )
+    monkeypatch.setattr(
+        QInputDialog,
+        "getItem",
+        staticmethod(lambda parent, title, label, items, *rest: (items[1], True)),
+    )
+    window.open_resident(helene.id)
+    window.resident_file.merge_button.click()
+    _wait_idle(qtbot, worker)
+    merged = [store.residents.get(twin.id).merged_into for twin in twins]
+    assert merged.count(helene.id) == 1

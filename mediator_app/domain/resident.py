@@ -14,13 +14,14 @@ from typing import Any
 
 from mediator_app.domain.codes import GENDERS, SOCIAL_STATUSES, age_band_for
 from mediator_app.domain.markers import N_
-from mediator_app.domain.text import normalise_phone
+from mediator_app.domain.text import name_words, normalise_phone
 from mediator_app.domain.validation import Problem, ValidationError
 
 #: Version of the information text shown to a resident before they consent.
 CONSENT_TEXT_VERSION = "2026-1"
 
 EARLIEST_BIRTH_YEAR = 1900
+NAME_MAX_CHARS = 100
 NOTES_MAX_CHARS = 2000
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
@@ -74,8 +75,13 @@ class Resident:
     def problems(self, today: date) -> dict[str, Problem]:
         """What stops this record from being saved, by field; empty when it is valid."""
         found: dict[str, Problem] = {}
-        if not self.first_name.strip() and not self.last_name.strip():
+        if not name_words(self.first_name) and not name_words(self.last_name):
             found["last_name"] = Problem(N_("Enter a last name or a first name."))
+        for name in ("first_name", "last_name"):
+            if len(getattr(self, name)) > NAME_MAX_CHARS:
+                found[name] = Problem(
+                    N_("A name is limited to %(count)s characters."), {"count": NAME_MAX_CHARS}
+                )
         if self.birth_year is not None and not (
             EARLIEST_BIRTH_YEAR <= self.birth_year <= today.year
         ):
@@ -89,7 +95,7 @@ class Resident:
             found["social_status"] = Problem(N_("Choose a status from the list."))
         if self.email and not _EMAIL.match(self.email.strip()):
             found["email"] = Problem(
-                N_("This e-mail address is not complete: it looks like name@example.org.")
+                N_("This e-mail address is not complete: write it as name@example.org.")
             )
         if self.phone:
             digits = normalise_phone(self.phone)

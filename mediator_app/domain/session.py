@@ -128,7 +128,7 @@ class SupportSession:
         if self.autonomy is not None and self.autonomy not in AUTONOMY_LEVELS:
             found["autonomy"] = Problem(N_("Choose an autonomy level from the list."))
         if self.referred and self.referral_to not in REFERRAL_STRUCTURES:
-            found["referral_to"] = Problem(N_("Say to which structure the resident was referred."))
+            found["referral_to"] = Problem(N_("Choose the structure the resident was referred to."))
         if self.follow_up_needed:
             follow_up_day = _parse_date(self.follow_up_date)
             if follow_up_day is None:

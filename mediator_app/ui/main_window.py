@@ -2,7 +2,8 @@
 
 Keyboard first: the search box has focus at start; Enter opens the highlighted resident;
 Ctrl+L logs a session for them; Ctrl+N makes a new resident; Ctrl+Shift+L logs an
-anonymous visit; Ctrl+T shows today; Ctrl+F comes back to the search box.
+anonymous visit; Ctrl+T shows today; Ctrl+W shows the workshops; Ctrl+F comes back to
+the search box.
 """
 
 from __future__ import annotations
@@ -46,8 +47,9 @@ from mediator_app.ui.widgets import (
     restore_geometry,
 )
 from mediator_app.ui.worker import DatabaseWorker
+from mediator_app.ui.workshops import WorkshopsPage
 
-RESIDENTS_TAB, TODAY_TAB = 0, 1
+RESIDENTS_TAB, TODAY_TAB, WORKSHOPS_TAB = 0, 1, 2
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,11 @@ class MainWindow(QMainWindow):
         self.today_view.open_resident_requested.connect(self.open_resident)
         self.today_view.follow_up_done_requested.connect(self._mark_follow_up_done)
         self.tabs.addTab(self.today_view, _("&Today"))
+        self.workshops_page = WorkshopsPage(store, worker, parent=self)
+        self.workshops_page.status_message.connect(self._show_workshops_status)
+        self.workshops_page.reveal_requested.connect(self._reveal_workshops)
+        self.workshops_page.dialog_opened.connect(self._track_dialog)
+        self.tabs.addTab(self.workshops_page, _("&Workshops"))
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self.setCentralWidget(self.tabs)
         self.actions_by_name = self._create_actions()
@@ -145,6 +152,7 @@ class MainWindow(QMainWindow):
         self.resident_file.delete_session_requested.connect(self._delete_session)
         self.resident_file.merge_requested.connect(self._merge_residents)
         self.resident_file.follow_up_done_requested.connect(self._mark_follow_up_done)
+        self.resident_file.workshop_occurrence_requested.connect(self.show_workshop_occurrence)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
@@ -169,6 +177,8 @@ class MainWindow(QMainWindow):
             ActionSpec("edit_resident", _("&Edit the resident's file…"), QKeySequence("Ctrl+E"),
                        "edit_resident"),
             ActionSpec("today", _("&Today"), QKeySequence("Ctrl+T"), "show_today"),
+            ActionSpec("workshops", _("&Go to the workshops"), QKeySequence("Ctrl+W"),
+                       "show_workshops"),
             ActionSpec("settings", _("&Settings…"), QKeySequence.StandardKey.Preferences,
                        "open_settings"),
             ActionSpec("quit", _("&Quit"), QKeySequence.StandardKey.Quit, "close"),
@@ -176,7 +186,13 @@ class MainWindow(QMainWindow):
         menus = {
             _("&File"): ("new_resident", "settings", "quit"),
             _("&Desk"): ("find", "log_session", "anonymous_visit", "edit_resident", "today"),
-        }
+            # The workshops page owns its actions ("" is a separator).
+            _("W&orkshops"): ("workshops", "", "new_workshop", "edit_workshop", "schedule",
+                              "move", "cancel_occurrence", "", "register", "register_series",
+                              "walk_in", "anonymous", "", "enter_sheet", "attach_scan",
+                              "open_scan", "", "print_sheet", "save_sheet", "print_series",
+                              "save_series", "print_week", "save_week"),
+        }  # fmt: skip
         actions: dict[str, QAction] = {}
         for spec in specs:
             action = QAction(spec.text, self)
@@ -186,10 +202,14 @@ class MainWindow(QMainWindow):
             action.triggered.connect(getattr(self, spec.handler))
             self.addAction(action)
             actions[spec.name] = action
+        page_actions = self.workshops_page.actions_by_name
         for title, names in menus.items():
             menu = self.menuBar().addMenu(title)
             for name in names:
-                menu.addAction(actions[name])
+                if not name:
+                    menu.addSeparator()
+                else:
+                    menu.addAction(actions.get(name) or page_actions[name])
         toolbar = self.addToolBar(_("Actions"))
         toolbar.setObjectName("mainToolbar")
         toolbar.setMovable(False)
@@ -244,7 +264,9 @@ class MainWindow(QMainWindow):
 
     def _update_result_count(self) -> None:
         count = self.results_model.rowCount()
-        if self.results_model.is_search:
+        if self.results_model.truncated:
+            text = _("The %(count)s best matches: type more letters to narrow them.")
+        elif self.results_model.is_search:
             text = ngettext("%(count)s resident found", "%(count)s residents found", count)
         else:
             text = ngettext("%(count)s resident", "%(count)s residents", count)
@@ -288,9 +310,27 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(TODAY_TAB)
         self.today_view.sessions_view.setFocus()
 
+    def show_workshops(self) -> None:
+        self.tabs.setCurrentIndex(WORKSHOPS_TAB)
+        self.workshops_page.focus_main_list()
+
+    def _reveal_workshops(self) -> None:
+        self.tabs.setCurrentIndex(WORKSHOPS_TAB)
+
+    def _show_workshops_status(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
+
+    def show_workshop_occurrence(self, occurrence_id: str) -> None:
+        occurrence = self._store.workshops.get_occurrence(occurrence_id)
+        self.workshops_page.select_occurrence(occurrence)
+        self.tabs.setCurrentIndex(WORKSHOPS_TAB)
+        self.workshops_page.panel.table.setFocus()
+
     def _on_tab_changed(self, index: int) -> None:
         if index == TODAY_TAB:
             self.today_view.refresh()
+        elif index == WORKSHOPS_TAB:
+            self.workshops_page.refresh()
 
     # Residents ------------------------------------------------------------------------
 
@@ -352,9 +392,12 @@ class MainWindow(QMainWindow):
     def _open_dialog(self, dialog: QDialog) -> None:
         """Show a dialog window-modal without blocking; it is deleted once closed."""
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self._track_dialog(dialog)
+        dialog.open()
+
+    def _track_dialog(self, dialog: QDialog) -> None:
         self.active_dialog = dialog
         dialog.finished.connect(lambda _result: self._forget_dialog(dialog))
-        dialog.open()
 
     def _forget_dialog(self, dialog: QDialog) -> None:
         if self.active_dialog is dialog:
@@ -376,6 +419,7 @@ class MainWindow(QMainWindow):
                 "move to %(target)s; details missing there are taken from the other file."
             )
             % {"source": source.full_name, "target": target.full_name},
+            defaultButton=QMessageBox.StandardButton.No,
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
@@ -393,8 +437,13 @@ class MainWindow(QMainWindow):
         if focus in (self.search_box, self.results):
             self._flush_search()
             resident_id = self._highlighted_resident_id()
-            if resident_id:
-                self.open_resident(resident_id)
+            if not resident_id:
+                # Never fall back on the file opened before: the name typed is someone else.
+                self.statusBar().showMessage(
+                    _("Nobody found. Press Ctrl+N to create a new resident."), 5000
+                )
+                return
+            self.open_resident(resident_id)
         resident = self.resident_file.resident
         if resident is None:
             self.statusBar().showMessage(
@@ -454,7 +503,10 @@ class MainWindow(QMainWindow):
 
     def _delete_session(self, session_id: str) -> None:
         answer = QMessageBox.question(
-            self, _("Delete the session"), _("Delete this session? This cannot be undone.")
+            self,
+            _("Delete the session"),
+            _("Delete this session? This cannot be undone."),
+            defaultButton=QMessageBox.StandardButton.No,
         )
         if answer == QMessageBox.StandardButton.Yes:
             self._run_write(lambda store: store.sessions.delete(session_id), topics=("sessions",))
@@ -490,6 +542,10 @@ class MainWindow(QMainWindow):
                 self.results.setCurrentIndex(self.results_model.index(row, 0))
             self.resident_file.refresh()
             self.today_view.refresh()
+        if topics & {"workshops", "residents"}:
+            self.workshops_page.refresh()
+            if "workshops" in topics:
+                self.resident_file.refresh()
 
     def open_settings(self) -> None:
         from mediator_app.ui.settings_dialog import SettingsDialog

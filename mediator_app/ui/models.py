@@ -45,8 +45,11 @@ def theme_labels(codes: Sequence[str], code_list: CodeList = THEMES) -> str:
 
 
 def autonomy_label(code: str | None) -> str:
+    """Stars and words; a code this version does not know (from a newer desk) as is."""
     if not code:
         return ""
+    if code not in AUTONOMY_LEVELS:
+        return code
     return f"{AUTONOMY_STARS[code]} {_(AUTONOMY_LEVELS.label(code))}"
 
 
@@ -82,6 +85,8 @@ class ResidentListModel(QAbstractTableModel):
                N_("Last visit"))  # fmt: skip
     #: Rows per fetch: about two screens, so that a scroll step stays under a frame.
     PAGE_SIZE = 60
+    #: Best matches shown for a search; beyond them, typing more letters narrows.
+    SEARCH_LIMIT = 200
 
     def __init__(self, store: Store, parent: Any = None):
         super().__init__(parent)
@@ -112,10 +117,13 @@ class ResidentListModel(QAbstractTableModel):
     def _load(self) -> None:
         self._pages.clear()
         if self._query.strip():
-            self._hits = list(self._store.residents.search(self._query))
+            hits = self._store.residents.search(self._query, self.SEARCH_LIMIT + 1)
+            self.truncated = len(hits) > self.SEARCH_LIMIT
+            self._hits = hits[: self.SEARCH_LIMIT]
             self._total = len(self._hits)
         else:
             self._hits = None
+            self.truncated = False
             self._total = self._store.residents.count()
 
     def resident_id(self, row: int) -> str | None:

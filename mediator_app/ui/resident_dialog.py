@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from mediator_app.domain.codes import GENDERS, SOCIAL_STATUSES
-from mediator_app.domain.resident import CONSENT_TEXT_VERSION, Consent, Resident
+from mediator_app.domain.resident import CONSENT_TEXT_VERSION, NAME_MAX_CHARS, Consent, Resident
 from mediator_app.domain.validation import Problem
-from mediator_app.i18n import _, format_date
+from mediator_app.i18n import N_, _, format_date
 from mediator_app.store.residents import ProbableDuplicate
 from mediator_app.ui.session_dialog import NOTES_WARNING_STYLE, code_combo
 from mediator_app.ui.widgets import WARNING_SIGN, FieldError, add_row, fit_to_screen, scrolling
@@ -78,6 +78,8 @@ class ResidentDialog(QDialog):
         self.last_name = QLineEdit()
         self.birth_year = QLineEdit()
         self.birth_year.setMaxLength(4)
+        self.first_name.setMaxLength(NAME_MAX_CHARS)
+        self.last_name.setMaxLength(NAME_MAX_CHARS)
         self.birth_year.setPlaceholderText(_("e.g. 1958 (the year only)"))
         self.gender = code_combo(GENDERS, "non_communique")
         self.status = code_combo(SOCIAL_STATUSES, "non_communique")
@@ -243,7 +245,7 @@ class ResidentDialog(QDialog):
             self._original,
             first_name=self.first_name.text(),
             last_name=self.last_name.text(),
-            birth_year=int(year_text) if year_text.isdigit() else None,
+            birth_year=int(year_text) if _is_year(year_text) else None,
             gender=self.gender.currentData(),
             social_status=self.status.currentData(),
             commune=self.commune.text(),
@@ -259,8 +261,8 @@ class ResidentDialog(QDialog):
         resident = self.current_resident().normalised()
         problems = resident.problems(self._today)
         year_text = self.birth_year.text().strip()
-        if year_text and not year_text.isdigit():
-            problems["birth_year"] = Problem(_("Write the year of birth in four digits."))
+        if year_text and not _is_year(year_text):
+            problems["birth_year"] = Problem(N_("Write the year of birth in four digits."))
         self._show_problems(problems)
         if problems:
             return
@@ -316,3 +318,8 @@ class ResidentDialog(QDialog):
     def _on_save_anyway(self) -> None:
         self._duplicates_acknowledged = True
         self.accept()
+
+
+def _is_year(text: str) -> bool:
+    """Four ASCII digits: ``isdigit`` alone lets ``²`` through (a key of French keyboards)."""
+    return len(text) == 4 and text.isascii() and text.isdigit()

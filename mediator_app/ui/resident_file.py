@@ -1,5 +1,5 @@
-"""A resident's file: profile, consent, follow-ups due, probable duplicates, and the
-history of sessions, newest first."""
+"""A resident's file: profile, consent, follow-ups due, probable duplicates, the
+history of sessions, newest first, and the workshops they registered to."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QPushButton,
     QTableView,
@@ -24,8 +25,9 @@ from mediator_app.domain.resident import Resident
 from mediator_app.domain.session import SupportSession
 from mediator_app.i18n import _, format_date, ngettext
 from mediator_app.store import NotFoundError, Store
-from mediator_app.ui.models import SessionHistoryModel, theme_labels
+from mediator_app.ui.models import ID_ROLE, SessionHistoryModel, theme_labels
 from mediator_app.ui.widgets import WARNING_SIGN, fit_columns_to_headers
+from mediator_app.ui.workshops.models import WorkshopHistoryModel
 
 BANNER_STYLE = "background: #fff4ce; color: #3b2f00; padding: 6px; border-radius: 3px;"
 
@@ -40,6 +42,7 @@ class ResidentFile(QWidget):
     delete_session_requested = Signal(str)
     merge_requested = Signal(str, str)
     follow_up_done_requested = Signal(str)
+    workshop_occurrence_requested = Signal(str)
 
     def __init__(self, store: Store, parent: QWidget | None = None):
         super().__init__(parent)
@@ -102,6 +105,24 @@ class ResidentFile(QWidget):
         self.history.activated.connect(self._on_history_activated)
         self._add_history_actions()
 
+        self.workshops_label = QLabel()
+        self.workshops_model = WorkshopHistoryModel(self)
+        self.workshops = QTableView()
+        self.workshops.setObjectName("workshopHistory")
+        self.workshops.setModel(self.workshops_model)
+        self.workshops.setAccessibleName(_("Workshops of the resident"))
+        self.workshops_label.setBuddy(self.workshops)
+        self.workshops.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.workshops.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.workshops.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.workshops.verticalHeader().hide()
+        self.workshops.setWordWrap(False)
+        workshops_header = self.workshops.horizontalHeader()
+        workshops_header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        workshops_header.setStretchLastSection(True)
+        fit_columns_to_headers(self.workshops, (105, 240, 110))
+        self.workshops.activated.connect(self._on_workshop_activated)
+
         separator = QFrame()
         separator.setFrameShape(QFrame.Shape.HLine)
         layout = QVBoxLayout(self)
@@ -113,7 +134,9 @@ class ResidentFile(QWidget):
         layout.addLayout(actions_row)
         layout.addWidget(separator)
         layout.addWidget(self.history_label)
-        layout.addWidget(self.history, 1)
+        layout.addWidget(self.history, 3)
+        layout.addWidget(self.workshops_label)
+        layout.addWidget(self.workshops, 1)
         self.show_resident(None)
 
     @property
@@ -152,6 +175,7 @@ class ResidentFile(QWidget):
                 label.hide()
             self.merge_button.hide()
             self.history_model.set_resident(None)
+            self._show_workshops(None)
             return
         self.heading.setText(resident.full_name)
         self.profile.setText(self._profile_text(resident))
@@ -166,6 +190,26 @@ class ResidentFile(QWidget):
             % {"count": count}
         )
         self.history_label.show()
+        self._show_workshops(resident)
+
+    def _show_workshops(self, resident: Resident | None) -> None:
+        attended = self._store.workshops.history(resident.id) if resident else []
+        self.workshops_model.set_rows(attended)
+        self.workshops_label.setText(
+            ngettext(
+                "%(count)s workshop, newest first",
+                "%(count)s workshops, newest first",
+                len(attended),
+            )
+            % {"count": len(attended)}
+        )
+        self.workshops_label.setVisible(bool(attended))
+        self.workshops.setVisible(bool(attended))
+
+    def _on_workshop_activated(self, index) -> None:
+        occurrence_id = self.workshops_model.data(index, ID_ROLE)
+        if occurrence_id:
+            self.workshop_occurrence_requested.emit(occurrence_id)
 
     def refresh(self) -> None:
         self.show_resident(self._resident.id if self._resident else None)
@@ -242,8 +286,30 @@ class ResidentFile(QWidget):
         self.merge_button.show()
 
     def _on_merge_clicked(self) -> None:
-        if self._resident is not None and self._duplicate_ids:
-            self.merge_requested.emit(self._duplicate_ids[0], self._resident.id)
+        """Merge a probable duplicate into this file: the mediator picks which one."""
+        if self._resident is None or not self._duplicate_ids:
+            return
+        source_id = self._duplicate_ids[0]
+        if len(self._duplicate_ids) > 1:
+            names = [self._describe(resident_id) for resident_id in self._duplicate_ids]
+            chosen, accepted = QInputDialog.getItem(
+                self,
+                _("Merge a duplicate"),
+                _("Which file is the same person as %(name)s?")
+                % {"name": self._resident.full_name},
+                names,
+                0,
+                False,
+            )
+            if not accepted:
+                return
+            source_id = self._duplicate_ids[names.index(chosen)]
+        self.merge_requested.emit(source_id, self._resident.id)
+
+    def _describe(self, resident_id: str) -> str:
+        other = self._store.residents.get(resident_id)
+        year = f" ({other.birth_year})" if other.birth_year else ""
+        return f"{other.full_name}{year}"
 
     def _on_history_activated(self, *_args: object) -> None:
         self._on_edit_session()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from mediator_app.i18n import DEFAULT_LANGUAGE, _
@@ -95,6 +96,17 @@ def save_screenshots(database: Path, out_dir: Path, language: str | None) -> int
     window.show_today()
     grab("06-today", window)
     grab_dialog("07-first-run", FirstRunDialog())
+    window.show_workshops()
+    upcoming = store.workshops.upcoming(date.today(), limit=1)
+    if upcoming:
+        window.show_workshop_occurrence(upcoming[0].occurrence.id)
+    grab("08-workshops", window)
+    to_enter = store.workshops.sheets_not_entered(date.today())
+    if to_enter:
+        window.show_workshop_occurrence(to_enter[-1].occurrence.id)
+        window.workshops_page.enter_sheet()
+        if window.active_dialog is not None:
+            grab_dialog("09-attendance-entry", window.active_dialog)
     window.close()
     worker.stop()
     store.close()

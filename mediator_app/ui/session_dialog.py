@@ -137,6 +137,7 @@ class SessionDialog(QDialog):
         body_layout.addLayout(columns)
         scroll = scrolling(body)
 
+        self.other_error = FieldError()
         self.save_button = QPushButton(_("&Save"))
         self.save_button.setToolTip(_("Save the session (Ctrl+Enter)"))
         self.save_button.setAutoDefault(False)
@@ -152,6 +153,7 @@ class SessionDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(scroll, 1)
+        layout.addWidget(self.other_error)
         layout.addLayout(buttons)
         for sequence in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(sequence), self, activated=self.accept)
@@ -412,6 +414,11 @@ class SessionDialog(QDialog):
         self.referral_error.show_problem(problems.get("referral_to"))
         self.follow_up_error.show_problem(problems.get("follow_up_date"))
         self.notes_error.show_problem(problems.get("notes"))
+        shown = {"date", "duration_min", "themes", "admin_themes", "referral_to",
+                 "follow_up_date", "notes"}  # fmt: skip
+        # Any other problem (a profile or a list value) is said here, never silently.
+        others = [problem for name, problem in problems.items() if name not in shown]
+        self.other_error.show_problem(others[0] if others else None)
 
     # Slots -----------------------------------------------------------------------------
 

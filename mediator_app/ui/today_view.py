@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mediator_app.i18n import _, format_date, format_duration, ngettext
+from mediator_app.i18n import _, format_date, format_duration, format_number, ngettext
 from mediator_app.store import Store
 from mediator_app.ui.models import (
     FOLLOW_UP_COLUMNS,
@@ -98,11 +98,11 @@ class TodayView(QWidget):
                 "%(count)s sessions logged today (%(time)s)",
                 len(sessions),
             )
-            % {"count": len(sessions), "time": format_duration(minutes)}
+            % {"count": format_number(len(sessions)), "time": format_duration(minutes)}
         )
         self.follow_ups_label.setText(
             ngettext("%(count)s follow-up due", "%(count)s follow-ups due", len(follow_ups))
-            % {"count": len(follow_ups)}
+            % {"count": format_number(len(follow_ups))}
         )
         self.done_button.setEnabled(bool(follow_ups))
 

@@ -137,7 +137,14 @@ class DatabaseWorker(QObject):
             return job(store, progress)
 
         self._submitted.emit(job_id, with_author, pending.cancel)
-        return pending.cancel.set
+        cancel_event = pending.cancel
+
+        def cancel() -> None:
+            # A plain function: a bound method of an object the worker thread also holds
+            # would make Qt drop the connection from that thread.
+            cancel_event.set()
+
+        return cancel
 
     def stop(self) -> None:
         """Run every job already queued, end the thread and close the connection: when
