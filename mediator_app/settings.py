@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mediator_app.domain.workshop import SheetOptions
+
 #: Bump with an entry in ``_UPGRADES`` when a stored setting changes meaning.
 SETTINGS_VERSION = 1
 
@@ -32,11 +34,23 @@ REGISTRY: dict[str, Setting] = {
         Setting("last_database", str, "", "Path of the database opened last."),
         Setting("geometry", dict, {}, "Saved geometry (base64) of each window, by name."),
         Setting("search_debounce_ms", int, 120, "Pause after a keystroke before searching."),
+        Setting("sheet_language", str, "", "Language of attendance sheets; empty: the centre's."),
+        Setting("sheet_blank_rows", int, 5, "Blank rows for walk-ins on attendance sheets."),
+        Setting("sheet_logos", list, [], "Image files printed at the top of attendance sheets."),
     )
 }
 
 #: ``version -> function`` turning the values of that version into the next version's.
 _UPGRADES: dict[int, Any] = {}
+
+
+def sheet_options(settings: Settings) -> SheetOptions:
+    """The attendance-sheet choices kept in the settings."""
+    return SheetOptions(
+        language=settings["sheet_language"] or None,
+        blank_rows=settings["sheet_blank_rows"],
+        logos=tuple(str(path) for path in settings["sheet_logos"]),
+    )
 
 
 class Settings:

@@ -73,3 +73,15 @@ def test_mnemonics_are_unique_in_the_main_window(qtbot, store, tmp_path, languag
         assert [letter for letter, count in Counter(letters).items() if count > 1] == []
     finally:
         worker.stop()
+
+
+@pytest.mark.parametrize("language", sorted(LANGUAGES))
+def test_mnemonics_are_unique_in_the_settings(qtbot, tmp_path, language):
+    from mediator_app.settings import Settings
+    from mediator_app.ui.settings_dialog import SettingsDialog
+
+    set_language(language)
+    dialog = SettingsDialog(None, Settings(tmp_path / "settings.json"))
+    qtbot.addWidget(dialog)
+    letters = _mnemonics(dialog)
+    assert [letter for letter, count in Counter(letters).items() if count > 1] == []

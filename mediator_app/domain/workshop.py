@@ -39,6 +39,18 @@ REGISTERED, WAITING, UNREGISTERED = "registered", "waiting", "unregistered"
 MAX_CAPACITY = 500
 #: Empty rows printed at the end of a sheet for walk-ins.
 DEFAULT_BLANK_ROWS = 5
+
+
+@dataclass(frozen=True)
+class SheetOptions:
+    """How the centre prints its attendance sheets: the language (``None``: the
+    centre's), the blank rows for walk-ins, the logos (image files)."""
+
+    language: str | None = None
+    blank_rows: int = DEFAULT_BLANK_ROWS
+    logos: tuple[str, ...] = ()
+
+
 MAX_DURATION_MIN = 600
 MAX_SERIES_LENGTH = 60
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")

@@ -32,7 +32,7 @@ from mediator_app import APP_NAME
 from mediator_app.domain.resident import Resident
 from mediator_app.domain.session import SupportSession
 from mediator_app.i18n import _, format_number, ngettext
-from mediator_app.settings import Settings
+from mediator_app.settings import Settings, sheet_options
 from mediator_app.store import Store
 from mediator_app.store.mediators import find_mediator
 from mediator_app.ui.models import ID_ROLE, ResidentListModel
@@ -90,7 +90,9 @@ class MainWindow(QMainWindow):
         self.today_view.open_resident_requested.connect(self.open_resident)
         self.today_view.follow_up_done_requested.connect(self._mark_follow_up_done)
         self.tabs.addTab(self.today_view, _("&Today"))
-        self.workshops_page = WorkshopsPage(store, worker, parent=self)
+        self.workshops_page = WorkshopsPage(
+            store, worker, sheet_options=lambda: sheet_options(self._settings), parent=self
+        )
         self.workshops_page.status_message.connect(self._show_workshops_status)
         self.workshops_page.reveal_requested.connect(self._reveal_workshops)
         self.workshops_page.dialog_opened.connect(self._track_dialog)
@@ -551,7 +553,10 @@ class MainWindow(QMainWindow):
         from mediator_app.ui.settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(self, self._settings)
-        if dialog.exec() and dialog.chosen_language != self._settings["language"]:
+        if not dialog.exec():
+            return
+        dialog.apply()
+        if dialog.chosen_language != self._settings["language"]:
             self.language_change_requested.emit(dialog.chosen_language)
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
+from mediator_app.domain.workshop import SheetOptions
 from mediator_app.i18n import _
 from mediator_app.store import Store
 from mediator_app.ui.widgets import explain_failure
@@ -31,6 +32,8 @@ class PageContext:
     worker: DatabaseWorker
     open_dialog: Callable[[QDialog], None]
     show_status: Callable[[str], None]
+    #: The printing choices of the settings, read when a sheet is made.
+    sheet_options: Callable[[], SheetOptions] = SheetOptions
 
     def run_write(
         self,

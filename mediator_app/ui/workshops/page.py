@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mediator_app.domain.workshop import Workshop, WorkshopOccurrence
+from mediator_app.domain.workshop import SheetOptions, Workshop, WorkshopOccurrence
 from mediator_app.i18n import _, format_date, ngettext
 from mediator_app.store import NotFoundError, Store
 from mediator_app.store.mediators import find_mediator
@@ -71,6 +71,7 @@ class WorkshopsPage(QWidget):
         worker: DatabaseWorker,
         *,
         today: Callable[[], date] = date.today,
+        sheet_options: Callable[[], SheetOptions] = SheetOptions,
         parent: QWidget | None = None,
     ):
         super().__init__(parent)
@@ -78,7 +79,9 @@ class WorkshopsPage(QWidget):
         self._store = store
         self._today = today
         self._occurrence_id: str | None = None
-        self.context = PageContext(self, store, worker, self._open_dialog, self.status_message.emit)
+        self.context = PageContext(
+            self, store, worker, self._open_dialog, self.status_message.emit, sheet_options
+        )
         self.actions_by_name = create_page_actions(self)
         self._build()
         self.this_week()

@@ -19,6 +19,7 @@ from PySide6.QtGui import QPageSize
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QFileDialog, QProgressDialog
 
+from mediator_app.domain.workshop import SheetOptions
 from mediator_app.i18n import _, ngettext
 from mediator_app.store import Store
 from mediator_app.ui.workshops.context import JobCancelled, PageContext
@@ -41,9 +42,7 @@ def write_sheets_pdf(
     progress: Progress,
     occurrence_ids: Sequence[str],
     output: Path,
-    *,
-    language: str | None = None,
-    blank_rows: int = 5,
+    options: SheetOptions,
 ) -> int:
     """Build the sheet of each occurrence and write them into one PDF; returns its
     number of pages. Runs on the worker."""
@@ -56,7 +55,13 @@ def write_sheets_pdf(
         if not progress(done, steps):
             raise JobCancelled
         sheets.append(
-            sheet_for_occurrence(store, occurrence_id, language=language, blank_rows=blank_rows)
+            sheet_for_occurrence(
+                store,
+                occurrence_id,
+                language=options.language,
+                blank_rows=options.blank_rows,
+                logos=tuple(Path(logo) for logo in options.logos),
+            )
         )
     pages = write_sheets(sheets, output)
     progress(steps, steps)
@@ -64,7 +69,11 @@ def write_sheets_pdf(
 
 
 def print_sheets_job(
-    store: Store, progress: Progress, occurrence_ids: Sequence[str], printer: QPrinter
+    store: Store,
+    progress: Progress,
+    occurrence_ids: Sequence[str],
+    printer: QPrinter,
+    options: SheetOptions,
 ) -> int:
     """Build the sheets into a temporary PDF and print it; returns the pages printed.
     Runs on the worker."""
@@ -73,7 +82,7 @@ def print_sheets_job(
     temporary = Path(name)
     steps = len(occurrence_ids) + 1
     try:
-        write_sheets_pdf(store, progress, occurrence_ids, temporary)
+        write_sheets_pdf(store, progress, occurrence_ids, temporary, options)
         return print_pdf(
             temporary,
             printer,
@@ -145,6 +154,7 @@ def save_sheets(
         path = Path(chosen if chosen.lower().endswith(".pdf") else f"{chosen}.pdf")
     target = path
     ids = tuple(occurrence_ids)
+    options = context.sheet_options()
 
     def saved(result: Any) -> None:
         written, pages = result
@@ -156,7 +166,7 @@ def save_sheets(
     _run_with_progress(
         context,
         _("Making the attendance sheets…"),
-        lambda store, progress: (target, write_sheets_pdf(store, progress, ids, target)),
+        lambda store, progress: (target, write_sheets_pdf(store, progress, ids, target, options)),
         saved,
     )
 
@@ -178,6 +188,7 @@ def print_sheets(
             return
     chosen = printer
     ids = tuple(occurrence_ids)
+    options = context.sheet_options()
 
     def printed(pages: Any) -> None:
         context.show_status(
@@ -190,6 +201,6 @@ def print_sheets(
     _run_with_progress(
         context,
         _("Printing the attendance sheets…"),
-        lambda store, progress: print_sheets_job(store, progress, ids, chosen),
+        lambda store, progress: print_sheets_job(store, progress, ids, chosen, options),
         printed,
     )
