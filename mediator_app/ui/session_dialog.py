@@ -13,7 +13,6 @@ from datetime import date, timedelta
 from PySide6.QtCore import QDate
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QButtonGroup,
     QCheckBox,
     QComboBox,
@@ -45,13 +44,13 @@ from mediator_app.domain.codes import (
     PLACE_TYPES,
     REFERRAL_STRUCTURES,
     SOCIAL_STATUSES,
-    THEMES,
     CodeList,
 )
 from mediator_app.domain.session import MAX_DURATION_MIN, SupportSession
 from mediator_app.domain.validation import Problem
 from mediator_app.i18n import _, format_duration
-from mediator_app.ui.models import CodeChoiceModel, FoldedFilterProxy, theme_labels
+from mediator_app.ui.models import CodeChoiceModel
+from mediator_app.ui.theme_picker import ThemePicker
 from mediator_app.ui.widgets import WARNING_SIGN, FieldError, add_row, fit_to_screen, scrolling
 
 FOLLOW_UP_DEFAULT_DAYS = 7
@@ -174,24 +173,11 @@ class SessionDialog(QDialog):
 
     def _build_themes_column(self) -> QVBoxLayout:
         column = QVBoxLayout()
-        themes_label = QLabel(_("T&hemes"))
-        self.theme_filter = QLineEdit()
-        self.theme_filter.setPlaceholderText(_("Type to find a theme, Enter to tick it"))
-        self.theme_filter.setAccessibleName(_("Find a theme"))
-        themes_label.setBuddy(self.theme_filter)
-        self.theme_model = CodeChoiceModel(THEMES, self)
-        self.theme_proxy = FoldedFilterProxy(self)
-        self.theme_proxy.setSourceModel(self.theme_model)
-        self.theme_list = QListView()
-        self.theme_list.setModel(self.theme_proxy)
-        self.theme_list.setAccessibleName(_("Themes"))
-        self.theme_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.theme_list.setMinimumWidth(320)
-        self.theme_filter.textChanged.connect(self._on_theme_filter_changed)
-        self.theme_filter.returnPressed.connect(self._on_theme_filter_return)
-        self.theme_model.dataChanged.connect(self._on_themes_changed)
-        self.theme_summary = QLabel()
-        self.theme_summary.setWordWrap(True)
+        self.themes = ThemePicker(self, minimum_width=320)
+        self.theme_filter = self.themes.filter
+        self.theme_model = self.themes.model
+        self.theme_list = self.themes.list
+        self.themes.changed.connect(self._on_themes_changed)
         self.themes_error = FieldError()
 
         self.admin_box = QGroupBox(_("Administrative procedure"))
@@ -208,10 +194,7 @@ class SessionDialog(QDialog):
         admin_layout.addWidget(self.admin_list)
         admin_layout.addLayout(procedure_form)
 
-        column.addWidget(themes_label)
-        column.addWidget(self.theme_filter)
-        column.addWidget(self.theme_list, 1)
-        column.addWidget(self.theme_summary)
+        column.addWidget(self.themes, 1)
         column.addWidget(self.themes_error)
         column.addWidget(self.admin_box)
         return column
@@ -339,7 +322,7 @@ class SessionDialog(QDialog):
     def _load(self, session: SupportSession) -> None:
         self.date_edit.setDate(to_qdate(date.fromisoformat(session.date)))
         self.duration_spin.setValue(session.duration_min)
-        self.theme_model.set_checked(session.themes)
+        self.themes.set_checked(session.themes)
         self.admin_model.set_checked(session.admin_themes)
         self.procedure.setText(session.procedure)
         for position, code in enumerate(self._autonomy_codes):
@@ -422,26 +405,8 @@ class SessionDialog(QDialog):
 
     # Slots -----------------------------------------------------------------------------
 
-    def _on_theme_filter_changed(self, text: str) -> None:
-        self.theme_proxy.set_filter_text(text)
-        if self.theme_proxy.rowCount():
-            self.theme_list.setCurrentIndex(self.theme_proxy.index(0, 0))
-
-    def _on_theme_filter_return(self) -> None:
-        """Tick (or untick) the highlighted theme and clear the filter for the next one."""
-        current = self.theme_list.currentIndex()
-        if not current.isValid() and self.theme_proxy.rowCount():
-            current = self.theme_proxy.index(0, 0)
-        if current.isValid():
-            self.theme_model.toggle(self.theme_proxy.mapToSource(current).row())
-        self.theme_filter.clear()
-
     def _on_themes_changed(self) -> None:
-        checked = self.theme_model.checked
-        self.theme_summary.setText(
-            _("Chosen: %(themes)s") % {"themes": theme_labels(checked)} if checked else ""
-        )
-        self.admin_box.setVisible(ADMIN_HELP_THEME in checked)
+        self.admin_box.setVisible(ADMIN_HELP_THEME in self.themes.checked)
 
     def _on_duration_picked(self, minutes: int) -> None:
         self.duration_spin.setValue(minutes)

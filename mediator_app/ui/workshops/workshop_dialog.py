@@ -7,21 +7,17 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
-    QListView,
     QPlainTextEdit,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
-from mediator_app.domain.codes import THEMES
 from mediator_app.domain.validation import Problem
 from mediator_app.domain.workshop import (
     MAX_CAPACITY,
@@ -30,8 +26,8 @@ from mediator_app.domain.workshop import (
     Workshop,
 )
 from mediator_app.i18n import _
-from mediator_app.ui.models import CodeChoiceModel, FoldedFilterProxy, theme_labels
 from mediator_app.ui.session_dialog import code_combo
+from mediator_app.ui.theme_picker import ThemePicker
 from mediator_app.ui.widgets import FieldError, add_row, fit_to_screen, scrolling
 from mediator_app.ui.workshops.saving_dialog import SavingDialog
 
@@ -88,30 +84,13 @@ class WorkshopDialog(SavingDialog):
         funding_layout.addWidget(self.eu_funded)
         funding_layout.addWidget(self.erasmus)
 
+        self.themes = ThemePicker(self)
+        self.theme_filter = self.themes.filter
+        self.theme_model = self.themes.model
+        self.theme_list = self.themes.list
         themes = QVBoxLayout()
-        themes_label = QLabel(_("T&hemes"))
-        self.theme_filter = QLineEdit()
-        self.theme_filter.setPlaceholderText(_("Type to find a theme, Enter to tick it"))
-        self.theme_filter.setAccessibleName(_("Find a theme"))
-        themes_label.setBuddy(self.theme_filter)
-        self.theme_model = CodeChoiceModel(THEMES, self)
-        self.theme_proxy = FoldedFilterProxy(self)
-        self.theme_proxy.setSourceModel(self.theme_model)
-        self.theme_list = QListView()
-        self.theme_list.setModel(self.theme_proxy)
-        self.theme_list.setAccessibleName(_("Themes"))
-        self.theme_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.theme_list.setMinimumWidth(300)
-        self.theme_filter.textChanged.connect(self._on_theme_filter_changed)
-        self.theme_filter.returnPressed.connect(self._on_theme_filter_return)
-        self.theme_model.dataChanged.connect(self._on_themes_changed)
-        self.theme_summary = QLabel()
-        self.theme_summary.setWordWrap(True)
         self.errors["themes"] = FieldError()
-        themes.addWidget(themes_label)
-        themes.addWidget(self.theme_filter)
-        themes.addWidget(self.theme_list, 1)
-        themes.addWidget(self.theme_summary)
+        themes.addWidget(self.themes, 1)
         themes.addWidget(self.errors["themes"])
 
         details = QVBoxLayout()
@@ -138,8 +117,7 @@ class WorkshopDialog(SavingDialog):
         self.facilitators.setPlainText("\n".join(workshop.facilitators))
         self.eu_funded.setChecked(workshop.eu_funded)
         self.erasmus.setChecked(workshop.erasmus_disclaimer)
-        self.theme_model.set_checked(workshop.themes)
-        self._on_themes_changed()
+        self.themes.set_checked(workshop.themes)
 
     def current_workshop(self) -> Workshop:
         """The entry as the form shows it now (not yet validated)."""
@@ -159,23 +137,3 @@ class WorkshopDialog(SavingDialog):
     def collect(self) -> tuple[Workshop, dict[str, Problem]]:
         workshop = self.current_workshop().normalised()
         return workshop, workshop.problems()
-
-    def _on_theme_filter_changed(self, text: str) -> None:
-        self.theme_proxy.set_filter_text(text)
-        if self.theme_proxy.rowCount():
-            self.theme_list.setCurrentIndex(self.theme_proxy.index(0, 0))
-
-    def _on_theme_filter_return(self) -> None:
-        """Tick (or untick) the highlighted theme and clear the filter for the next one."""
-        current = self.theme_list.currentIndex()
-        if not current.isValid() and self.theme_proxy.rowCount():
-            current = self.theme_proxy.index(0, 0)
-        if current.isValid():
-            self.theme_model.toggle(self.theme_proxy.mapToSource(current).row())
-        self.theme_filter.clear()
-
-    def _on_themes_changed(self) -> None:
-        checked = self.theme_model.checked
-        self.theme_summary.setText(
-            _("Chosen: %(themes)s") % {"themes": theme_labels(checked)} if checked else ""
-        )
