@@ -166,6 +166,7 @@ def test_attendance_walk_ins_and_anonymous_counts(centre):
     )
     people = {p.last_name: p for p in store.workshops.participants(session.id)}
     assert people["Abel"].attendance == "late" and people["Abel"].arrival_time == "14:25"
+    assert store.workshops.history(bob.id)[0].walk_in
     assert people["Martin"].walk_in and people["Martin"].attendance == "present"
     assert store.workshops.summary(session.id).attended == 5
     # The two booked places are taken; the walk-in took none, so Ana waits for one.
@@ -188,6 +189,9 @@ def test_attended_workshops_show_in_history_and_count_as_activity(centre):
     assert store.residents.search("zola")[0].last_activity == past
     [line] = store.workshops.history(emile.id)
     assert (line.title, line.attendance) == ("Découvrir la tablette", "present")
+    store.workshops.set_attendance(session.id, emile.id, "late", "14:25")
+    [line] = store.workshops.history(emile.id)
+    assert (line.attendance, line.arrival_time, line.walk_in) == ("late", "14:25", False)
     store.workshops.set_attendance(session.id, emile.id, "absent")
     assert store.residents.search("zola")[0].last_activity is None
 

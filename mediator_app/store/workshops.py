@@ -84,6 +84,8 @@ class AttendedWorkshop:
     title: str
     status: str
     attendance: str | None
+    arrival_time: str | None = None
+    walk_in: bool = False
 
 
 class Workshops:
@@ -345,14 +347,15 @@ class Workshops:
     def history(self, resident_id: str) -> list[AttendedWorkshop]:
         """A resident's workshops, newest first."""
         rows = self._store.conn.execute(
-            "SELECT o.id, o.date, w.title, g.status, g.attendance FROM registration g "
+            "SELECT o.id, o.date, w.title, g.status, g.attendance, g.arrival_time, g.walk_in "
+            "FROM registration g "
             "JOIN workshop_occurrence o ON o.id = g.occurrence_id "
             "JOIN workshop w ON w.id = o.workshop_id "
             "WHERE g.resident_id = ? AND g.status != 'unregistered' "
             "ORDER BY o.date DESC, o.start_time DESC",
             (resident_id,),
         ).fetchall()
-        return [AttendedWorkshop(*row) for row in rows]
+        return [AttendedWorkshop(*row[:6], walk_in=bool(row[6])) for row in rows]
 
     # Scanned sheets -----------------------------------------------------------------
 

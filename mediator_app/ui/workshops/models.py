@@ -409,9 +409,11 @@ class WorkshopHistoryModel(_Table):
         if column == 1:
             return entry.title
         if column == 2:
-            return status_label(entry.status)
+            return _("Walk-in") if entry.walk_in else status_label(entry.status)
         if column == 3:
-            return attendance_label(entry.attendance) if entry.status == REGISTERED else ""
+            if entry.status != REGISTERED:
+                return ""
+            return attendance_label(entry.attendance, entry.arrival_time)
         return ""
 
 
