@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from itertools import pairwise
 
 import pytest
@@ -13,12 +13,15 @@ import pytest
 from mediator_app.domain.clock import HybridLogicalClock, pack
 from mediator_app.domain.resident import Resident
 from mediator_app.domain.session import SupportSession
+from mediator_app.domain.skills import Framework, FrameworkRegistry, SkillAssessment, SkillGoal
 from mediator_app.domain.validation import ValidationError
 from mediator_app.domain.workshop import AnonymousCount, Workshop, WorkshopOccurrence
 from mediator_app.store import NotFoundError, StoreError, open_store
 from mediator_app.store.changes import SYNCED_TABLES, Change, apply_change, read_changes
 from mediator_app.store.mediators import add_mediator
 from mediator_app.store.search import rebuild_index
+from mediator_app.store.skills import Skills
+from tests.test_domain_skills import tiny
 
 TODAY = date(2026, 3, 15)
 RESIDENT_FIELDS = [
@@ -358,6 +361,16 @@ def varied_history(store) -> dict[str, str]:
     store.workshops.set_attendance(series[0].id, helene.id, "late", "14:20")
     store.workshops.set_anonymous_participants(series[0].id, (AnonymousCount(2),))
     store.workshops.cancel_occurrence(series[2].id)
+    skills = Skills(store, FrameworkRegistry([Framework.from_json(tiny())]))
+    skills.record_assessment(
+        SkillAssessment(marie.id, "tiny", "1.0", "2026-03-01", {"device.on": "with_help"}),
+        today=TODAY,
+    )
+    goal = skills.add_goal(
+        SkillGoal(marie.id, "tiny", "1.0", "mail.send", (TODAY + timedelta(days=30)).isoformat()),
+        today=TODAY,
+    )
+    skills.mark_goal_achieved(goal.id, on=TODAY)
     return {"marie": marie.id, "helene": helene.id, "dup": dup.id, "awa": awa.id}
 
 

@@ -55,6 +55,8 @@ SYNCED_TABLES: dict[str, TableSpec] = {
             flag_fields=("cancelled", "attendance_entered"),
         ),
         TableSpec("registration", flag_fields=("walk_in",)),
+        TableSpec("skill_assessment", json_fields=("ratings",)),
+        TableSpec("skill_goal"),
     )
 }
 
@@ -241,7 +243,8 @@ def _check_table(table: str) -> TableSpec:
 
 def _to_sql(spec: TableSpec, name: str, value: Any) -> Any:
     if name in spec.json_fields:
-        return json.dumps(list(value or ()), ensure_ascii=False)
+        container = dict(value) if isinstance(value, dict) else list(value or ())
+        return json.dumps(container, ensure_ascii=False, sort_keys=isinstance(value, dict))
     if name in spec.flag_fields:
         return int(bool(value))
     return value

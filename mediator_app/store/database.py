@@ -55,11 +55,13 @@ class Store:
         # Imported here to keep the repositories' modules free of the Store class.
         from mediator_app.store.residents import Residents
         from mediator_app.store.sessions import Sessions
+        from mediator_app.store.skills import Skills
         from mediator_app.store.workshops import Workshops
 
         self.residents = Residents(self)
         self.sessions = Sessions(self)
         self.workshops = Workshops(self)
+        self.skills = Skills(self)
 
     @property
     def conn(self) -> sqlite3.Connection:

@@ -218,5 +218,42 @@ def _workshops(db: Database) -> None:
     )
 
 
+@migrations(name="0004_skills")
+def _skills(db: Database) -> None:
+    db.executescript(
+        """
+        -- Ratings are one JSON object {item id: level}: an assessment is made at once.
+        CREATE TABLE skill_assessment (
+            id TEXT PRIMARY KEY,
+            resident_id TEXT NOT NULL REFERENCES resident(id),
+            framework TEXT NOT NULL,
+            framework_version TEXT NOT NULL,
+            assessed_on TEXT NOT NULL,
+            kind TEXT NOT NULL DEFAULT 'assessment',
+            ratings TEXT NOT NULL DEFAULT '{}',
+            mediator_id TEXT REFERENCES mediator(id),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX skill_assessment_by_resident ON skill_assessment (resident_id, assessed_on);
+
+        CREATE TABLE skill_goal (
+            id TEXT PRIMARY KEY,
+            resident_id TEXT NOT NULL REFERENCES resident(id),
+            framework TEXT NOT NULL,
+            framework_version TEXT NOT NULL,
+            item_id TEXT NOT NULL,
+            target_date TEXT NOT NULL,
+            achieved_on TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX skill_goal_by_resident ON skill_goal (resident_id);
+
+        PRAGMA user_version = 4;
+        """
+    )
+
+
 #: The highest schema this version of Passerelle reads and writes.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
