@@ -379,3 +379,21 @@ def test_the_demo_has_workshops_past_and_upcoming(demo: tuple[Store, DemoSummary
     assert any(item.attended for item in past)
     assert any(item.waiting for item in store.workshops.upcoming(today, limit=500))
     assert _count(store, "SELECT COUNT(*) FROM attachment") == 1
+
+
+def test_the_demo_has_skills_that_progress(demo: tuple[Store, DemoSummary]) -> None:
+    store, _ = demo
+    assessed = [
+        row[0]
+        for row in store.conn.execute(
+            "SELECT resident_id FROM skill_assessment GROUP BY resident_id HAVING COUNT(*) > 1"
+        )
+    ]
+    assert assessed
+    progressed = [store.skills.progress(resident_id) for resident_id in assessed]
+    assert any(progress.gained for progress in progressed)
+    for progress in progressed:
+        for area, score in progress.now_scores.items():
+            first = progress.first_scores[area]
+            assert score is None or first is None or score >= first
+    assert _count(store, "SELECT COUNT(*) FROM skill_goal") > 0

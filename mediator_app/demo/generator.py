@@ -28,6 +28,7 @@ from datetime import date, timedelta
 from typing import Generic, TypeVar
 
 from mediator_app.demo import names
+from mediator_app.demo.skills import generate_assessments
 from mediator_app.demo.workshops import generate_workshops
 from mediator_app.domain.codes import ADMIN_HELP_THEME, AUTONOMY_LEVELS, age_band_for
 from mediator_app.domain.duplicates import compare
@@ -149,9 +150,9 @@ def generate_demo(
                 return DemoSummary(
                     written_residents, written_sessions, written_anonymous, mediators_added
                 )
-    occurrences = generate_workshops(
-        store, rng, today, [rid for rid in resident_ids if rid], list(plan.mediator_names)
-    )
+    written_ids = [rid for rid in resident_ids if rid]
+    occurrences = generate_workshops(store, rng, today, written_ids, list(plan.mediator_names))
+    generate_assessments(store, rng, today, written_ids)
     return DemoSummary(
         written_residents, written_sessions, written_anonymous, mediators_added, occurrences
     )

@@ -1,0 +1,517 @@
+"""The digital passport: one or two A4 pages a resident takes home, in their language.
+
+It shows what the resident can now do on their own, what they are learning (the level
+in words and as a bar of four boxes, so that it reads without colour), their next steps
+and their mediator's encouragement. It carries the resident's first name and the centre
+only: no last name, no contact, no note. The page is a Platypus story; a two-pass
+canvas writes "page x / y" when, with many skills, the passport runs to a second page.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    KeepTogether,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from mediator_app.domain.skills import LEVEL_RANK, SKILL_LEVELS, SkillGoal
+from mediator_app.i18n import N_, format_date, translations_for
+from mediator_app.reports.fonts import BOLD, REGULAR, register_fonts
+
+if TYPE_CHECKING:
+    from mediator_app.store.skills import Progress
+
+# Messages of the passport, translated with the passport's language.
+_TITLE = N_("My digital passport")
+_FROM_TO = N_("From %(first)s to %(last)s")
+_ON = N_("On %(date)s")
+_ACHIEVED = N_("What I can do on my own")
+_IN_PROGRESS = N_("What I am learning")
+_NEXT_STEPS = N_("My next steps")
+_PAGE_OF = N_("page %(page)s / %(pages)s")
+
+AUTONOMOUS = "autonomous"
+CHECK_MARK = "\u2714"
+NEXT_MARK = "\u2192"
+
+PAGE_WIDTH, PAGE_HEIGHT = A4
+MARGIN = 20 * mm
+CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN
+#: Later pages keep this band at the top for the resident's name.
+RUNNING_HEADER_HEIGHT = 10 * mm
+PAGE_NUMBER_BASELINE = 10 * mm
+BODY_FONT_SIZE = 14
+
+LEVEL_BOX_SIZE = 5 * mm
+LEVEL_BOX_GAP = 1.5 * mm
+LEVEL_BAR_WIDTH = len(SKILL_LEVELS) * LEVEL_BOX_SIZE + (len(SKILL_LEVELS) - 1) * LEVEL_BOX_GAP
+#: How far the encouragement leans, like italic type (DejaVu Sans ships no oblique here).
+SLANT_DEGREES = 10
+
+_MARK_WIDTH = 10 * mm
+_LEVEL_WORDS_WIDTH = 50 * mm
+_LEVEL_LABEL_WIDTH = CONTENT_WIDTH - LEVEL_BAR_WIDTH - 6 * mm - _LEVEL_WORDS_WIDTH
+#: The one accent colour: a dark teal that keeps a contrast above 7:1 on white.
+ACCENT = colors.HexColor("#0B5563")
+_RULE = colors.Color(0.55, 0.55, 0.55)
+
+
+@dataclass(frozen=True)
+class PassportSkill:
+    label: str
+    """Already in the passport's language."""
+    level: str
+    """A ``SKILL_LEVELS`` code."""
+
+
+@dataclass(frozen=True)
+class Passport:
+    """What one passport shows. First name only: no last name, no sensitive data."""
+
+    first_name: str
+    centre: str
+    language: str
+    first_assessed_on: date | None
+    last_assessed_on: date | None
+    achieved: tuple[PassportSkill, ...]
+    """Skills the resident now does on their own."""
+    in_progress: tuple[PassportSkill, ...]
+    """Skills rated below autonomous."""
+    next_steps: tuple[str, ...]
+    """Labels of the open goals, in the passport's language."""
+    encouragement: str = ""
+    """The mediator's line, free text."""
+    mediator_first_name: str = ""
+
+
+def passport_from_progress(
+    progress: Progress,
+    *,
+    first_name: str,
+    centre: str,
+    language: str,
+    goals: Iterable[SkillGoal],
+    first_assessed_on: date | None,
+    last_assessed_on: date | None,
+    encouragement: str = "",
+    mediator_first_name: str = "",
+) -> Passport:
+    """The passport of a resident's progress: skills in the framework's order, rated now
+    autonomous (achieved) or below (in progress); open goals, in the order given, as next
+    steps. A goal whose item the framework no longer has is left out rather than
+    mislabelled; the same item is listed once.
+
+    Pass the first name only: the passport has no place for anything else.
+    """
+    framework = progress.framework
+    achieved: list[PassportSkill] = []
+    in_progress: list[PassportSkill] = []
+    for item in framework.items:
+        level = progress.now.get(item.id)
+        if level is None:
+            continue
+        skill = PassportSkill(item.label(language), level)
+        (achieved if level == AUTONOMOUS else in_progress).append(skill)
+    next_steps: list[str] = []
+    for goal in goals:
+        if goal.achieved_on is not None:
+            continue
+        try:
+            label = framework.item(goal.item_id).label(language)
+        except KeyError:
+            continue
+        if label not in next_steps:
+            next_steps.append(label)
+    return Passport(
+        first_name=first_name.strip(),
+        centre=centre.strip(),
+        language=language,
+        first_assessed_on=first_assessed_on,
+        last_assessed_on=last_assessed_on,
+        achieved=tuple(achieved),
+        in_progress=tuple(in_progress),
+        next_steps=tuple(next_steps),
+        encouragement=encouragement.strip(),
+        mediator_first_name=mediator_first_name.strip(),
+    )
+
+
+def write_passport(passport: Passport, output: BinaryIO | Path) -> int:
+    """Write the passport as a PDF to ``output``; returns its number of pages (1, or 2
+    with many skills). Nothing is written to ``output`` when building fails.
+
+    Raises ``OSError`` when a ``Path`` cannot be written.
+    """
+    register_fonts()
+    buffer = io.BytesIO()
+    pages = _PassportDocument(buffer, passport).build_passport()
+    data = buffer.getvalue()
+    if isinstance(output, Path):
+        output.write_bytes(data)
+    else:
+        output.write(data)
+    return pages
+
+
+def filled_boxes(level: str) -> int:
+    """How many of the bar's four boxes a level fills: one per step reached, so "not
+    yet" fills the first and "autonomous" all four."""
+    return LEVEL_RANK[level] + 1
+
+
+def date_line(passport: Passport, gettext: Callable[[str], str]) -> str:
+    """"From … to …", "On …" when there is one date, or nothing."""
+    first, last = passport.first_assessed_on, passport.last_assessed_on
+    language = passport.language
+    if first is not None and last is not None and first != last:
+        return gettext(_FROM_TO) % {
+            "first": format_date(first, "long", language),
+            "last": format_date(last, "long", language),
+        }
+    day = last or first
+    if day is None:
+        return ""
+    return gettext(_ON) % {"date": format_date(day, "long", language)}
+
+
+@lru_cache(maxsize=1)
+def styles() -> dict[str, ParagraphStyle]:
+    """The one style sheet of the passport; fonts must be registered first. No text is
+    smaller than 12 pt but the page numbers."""
+    body = ParagraphStyle(
+        "body",
+        fontName=REGULAR,
+        fontSize=BODY_FONT_SIZE,
+        leading=BODY_FONT_SIZE * 1.3,
+        alignment=TA_LEFT,
+        textColor=colors.black,
+    )
+    return {
+        "body": body,
+        "title": ParagraphStyle(
+            "title", parent=body, fontName=BOLD, fontSize=22, leading=27, textColor=ACCENT
+        ),
+        "name": ParagraphStyle(
+            "name", parent=body, fontName=BOLD, fontSize=40, leading=46, spaceBefore=2 * mm
+        ),
+        "centre": ParagraphStyle("centre", parent=body, fontSize=16, leading=21),
+        "dates": ParagraphStyle("dates", parent=body, fontSize=16, leading=21),
+        "heading": ParagraphStyle(
+            "heading",
+            parent=body,
+            fontName=BOLD,
+            fontSize=20,
+            leading=25,
+            spaceBefore=8 * mm,
+            spaceAfter=3 * mm,
+            keepWithNext=1,
+        ),
+        "mark": ParagraphStyle(
+            "mark",
+            parent=body,
+            fontName=BOLD,
+            fontSize=16,
+            leading=BODY_FONT_SIZE * 1.3,
+            textColor=ACCENT,
+        ),
+        "level": ParagraphStyle("level", parent=body, fontSize=12, leading=15),
+        "encouragement": ParagraphStyle("encouragement", parent=body, fontSize=18, leading=24),
+        "signature": ParagraphStyle(
+            "signature", parent=body, fontName=BOLD, fontSize=16, leading=21, spaceBefore=2 * mm
+        ),
+        "running": ParagraphStyle("running", parent=body, fontSize=12, leading=15),
+    }
+
+
+def _paragraph(text: str, style: str) -> Paragraph:
+    return Paragraph(escape(text), styles()[style])
+
+
+class LevelBar(Flowable):
+    """Four boxes in a row, those up to the level filled, the others left empty: the
+    level reads from the shapes, in black and white as well as in colour."""
+
+    def __init__(self, level: str):
+        super().__init__()
+        self.level = level
+        self.width = LEVEL_BAR_WIDTH
+        self.height = LEVEL_BOX_SIZE
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas = self.canv
+        canvas.saveState()
+        canvas.setLineWidth(1)
+        canvas.setStrokeColor(colors.black)
+        canvas.setFillColor(ACCENT)
+        filled = filled_boxes(self.level)
+        for index in range(len(SKILL_LEVELS)):
+            x = index * (LEVEL_BOX_SIZE + LEVEL_BOX_GAP)
+            canvas.rect(x, 0, LEVEL_BOX_SIZE, LEVEL_BOX_SIZE, stroke=1, fill=int(index < filled))
+        canvas.restoreState()
+
+
+class _Slanted(Flowable):
+    """A paragraph leaning like italic type; the lean stays within the width given."""
+
+    def __init__(self, paragraph: Paragraph):
+        super().__init__()
+        self.paragraph = paragraph
+        self._slant = math.tan(math.radians(SLANT_DEGREES))
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        _, height = self.paragraph.wrap(available_width, available_height)
+        # Leave room for the lean at the top and bottom lines, then wrap again.
+        _, height = self.paragraph.wrap(
+            available_width - height * self._slant, available_height
+        )
+        self.width, self.height = available_width, height
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas = self.canv
+        canvas.saveState()
+        canvas.transform(1, 0, self._slant, 1, 0, 0)
+        self.paragraph.drawOn(canvas, 0, 0)
+        canvas.restoreState()
+
+
+class _NumberedCanvas(Canvas):
+    """Keeps every page until the end, then writes "page x / y" on each when there is
+    more than one."""
+
+    def __init__(self, *args: Any, page_of: str = "%(page)s / %(pages)s", **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._held_pages: list[dict[str, Any]] = []
+        self._page_of = page_of
+
+    def showPage(self) -> None:
+        self._held_pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._held_pages)
+        for number, state in enumerate(self._held_pages, start=1):
+            self.__dict__.update(state)
+            if total > 1:
+                self.setFont(REGULAR, 10)
+                self.setFillColor(colors.black)
+                self.drawRightString(
+                    PAGE_WIDTH - MARGIN,
+                    PAGE_NUMBER_BASELINE,
+                    self._page_of % {"page": number, "pages": total},
+                )
+            super().showPage()
+        super().save()
+
+    @property
+    def page_count(self) -> int:
+        return len(self._held_pages)
+
+
+class _PassportDocument(BaseDocTemplate):
+    def __init__(self, output: BinaryIO, passport: Passport):
+        self.passport = passport
+        self.gettext = translations_for(passport.language).gettext
+        frame = Frame(
+            MARGIN,
+            PAGE_NUMBER_BASELINE + 8 * mm,
+            CONTENT_WIDTH,
+            PAGE_HEIGHT - MARGIN - RUNNING_HEADER_HEIGHT - PAGE_NUMBER_BASELINE - 8 * mm,
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+            id="body",
+        )
+        first_frame = Frame(
+            MARGIN,
+            frame.y1,
+            CONTENT_WIDTH,
+            PAGE_HEIGHT - MARGIN - frame.y1,
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+            id="first-body",
+        )
+        title = self.gettext(_TITLE)
+        super().__init__(
+            output,
+            pagesize=A4,
+            leftMargin=MARGIN,
+            rightMargin=MARGIN,
+            topMargin=MARGIN,
+            bottomMargin=MARGIN,
+            title=f"{title} — {passport.first_name}",
+            subject=title,
+            author=passport.centre,
+            creator="Passerelle",
+            lang=passport.language,
+            initialFontName=REGULAR,
+            initialFontSize=BODY_FONT_SIZE,
+            pageTemplates=[
+                PageTemplate(id="first", frames=[first_frame], autoNextPageTemplate="later"),
+                PageTemplate(id="later", frames=[frame], onPage=self._draw_running_header),
+            ],
+        )
+        self._canvas: _NumberedCanvas | None = None
+
+    def build_passport(self) -> int:
+        self.build(self._story(), canvasmaker=self._make_canvas)
+        assert self._canvas is not None
+        return self._canvas.page_count
+
+    def _make_canvas(self, *args: Any, **kwargs: Any) -> _NumberedCanvas:
+        self._canvas = _NumberedCanvas(*args, page_of=self.gettext(_PAGE_OF), **kwargs)
+        return self._canvas
+
+    def _draw_running_header(self, canvas: Canvas, document: BaseDocTemplate) -> None:
+        """Later pages say whose passport they belong to, should the sheets part."""
+        canvas.saveState()
+        text = f"{self.gettext(_TITLE)} — {self.passport.first_name}"
+        paragraph = _paragraph(text, "running")
+        _, height = paragraph.wrap(CONTENT_WIDTH, RUNNING_HEADER_HEIGHT)
+        top = PAGE_HEIGHT - MARGIN
+        paragraph.drawOn(canvas, MARGIN, top - height)
+        canvas.setStrokeColor(_RULE)
+        canvas.setLineWidth(0.75)
+        canvas.line(MARGIN, top - height - 2 * mm, PAGE_WIDTH - MARGIN, top - height - 2 * mm)
+        canvas.restoreState()
+
+    # Story --------------------------------------------------------------------------
+
+    def _story(self) -> list[Flowable]:
+        passport, gettext = self.passport, self.gettext
+        story: list[Flowable] = [_paragraph(gettext(_TITLE), "title")]
+        if passport.first_name:
+            story.append(_paragraph(passport.first_name, "name"))
+        if passport.centre:
+            story.append(_paragraph(passport.centre, "centre"))
+        dates = date_line(passport, gettext)
+        if dates:
+            story.append(_paragraph(dates, "dates"))
+        story.append(_Rule())
+        if passport.achieved:
+            story += [_paragraph(gettext(_ACHIEVED), "heading"), self._achieved_table()]
+        if passport.in_progress:
+            story += [_paragraph(gettext(_IN_PROGRESS), "heading"), self._in_progress_table()]
+        if passport.next_steps:
+            story += [_paragraph(gettext(_NEXT_STEPS), "heading"), self._next_steps_table()]
+        if passport.encouragement:
+            story += [Spacer(0, 8 * mm), self._encouragement_box()]
+        return story
+
+    def _marked_table(self, mark: str, labels: Iterable[str]) -> Table:
+        rows = [[_paragraph(mark, "mark"), _paragraph(label, "body")] for label in labels]
+        table = Table(rows, colWidths=[_MARK_WIDTH, CONTENT_WIDTH - _MARK_WIDTH], hAlign="LEFT")
+        table.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                    ("TOPPADDING", (0, 0), (-1, -1), 1.5 * mm),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5 * mm),
+                ]
+            )
+        )
+        return table
+
+    def _achieved_table(self) -> Table:
+        return self._marked_table(CHECK_MARK, (skill.label for skill in self.passport.achieved))
+
+    def _next_steps_table(self) -> Table:
+        return self._marked_table(NEXT_MARK, self.passport.next_steps)
+
+    def _in_progress_table(self) -> Table:
+        gettext = self.gettext
+        rows = [
+            [
+                _paragraph(skill.label, "body"),
+                LevelBar(skill.level),
+                _paragraph(gettext(SKILL_LEVELS.label(skill.level)), "level"),
+            ]
+            for skill in self.passport.in_progress
+        ]
+        table = Table(
+            rows,
+            colWidths=[_LEVEL_LABEL_WIDTH, LEVEL_BAR_WIDTH + 6 * mm, _LEVEL_WORDS_WIDTH],
+            hAlign="LEFT",
+        )
+        table.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                    ("LEFTPADDING", (1, 0), (1, -1), 3 * mm),
+                    ("TOPPADDING", (0, 0), (-1, -1), 2 * mm),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 2 * mm),
+                    ("TOPPADDING", (1, 0), (1, -1), 2 * mm + 0.5 * mm),
+                    ("LINEBELOW", (0, 0), (-1, -2), 0.5, _RULE),
+                ]
+            )
+        )
+        return table
+
+    def _encouragement_box(self) -> Flowable:
+        passport = self.passport
+        opening, closing = ("« ", " »") if passport.language == "fr" else ("“", "”")
+        quoted = f"{opening}{passport.encouragement}{closing}"
+        cell: list[Flowable] = [_Slanted(_paragraph(quoted, "encouragement"))]
+        if passport.mediator_first_name:
+            cell.append(_paragraph(f"— {passport.mediator_first_name}", "signature"))
+        box = Table([[cell]], colWidths=[CONTENT_WIDTH], hAlign="LEFT")
+        box.setStyle(
+            TableStyle(
+                [
+                    ("BOX", (0, 0), (-1, -1), 1.5, ACCENT),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 7 * mm),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 7 * mm),
+                    ("TOPPADDING", (0, 0), (-1, -1), 5 * mm),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 5 * mm),
+                ]
+            )
+        )
+        return KeepTogether([box])
+
+
+class _Rule(Flowable):
+    """A thin line across the page under the passport's heading."""
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        return available_width, 6 * mm
+
+    def draw(self) -> None:
+        self.canv.saveState()
+        self.canv.setStrokeColor(ACCENT)
+        self.canv.setLineWidth(2)
+        self.canv.line(0, 2 * mm, self.width, 2 * mm)
+        self.canv.restoreState()
