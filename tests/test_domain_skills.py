@@ -19,6 +19,7 @@ from mediator_app.domain.skills import (
     area_scores,
     items_gained,
     latest_ratings,
+    observations_from_sessions,
 )
 from mediator_app.domain.validation import ValidationError
 from mediator_app.paths import resources_dir
@@ -145,3 +146,39 @@ def test_progress_reads_the_latest_level_of_each_item():
     assert area_scores(framework, first.ratings) == {"device": 0.0, "mail": 1.0}
     assert area_scores(framework, now) == {"device": 3.0, "mail": 1.0}
     assert area_scores(framework, {}) == {"device": None, "mail": None}
+
+
+def test_sessions_give_observations_for_the_items_their_themes_show():
+    framework = Framework.from_json(
+        tiny(observed_by_themes={"email": ["mail.send"], "prendre_en_main_du_materiel": [
+            "device.on", "device.wifi"]})
+    )  # fmt: skip
+    seen = observations_from_sessions(
+        framework,
+        [
+            ("2026-05-01", ["email"], "partiellement_autonome"),
+            ("2026-02-01", ["email", "prendre_en_main_du_materiel"], "entierement_accompagne"),
+            ("2026-06-01", ["sante"], "autonome"),
+            ("2026-07-01", ["email"], None),
+        ],
+    )
+    assert {item: (o.level, o.observed_on) for item, o in seen.items()} == {
+        "mail.send": ("with_help", "2026-05-01"),
+        "device.on": ("with_guidance", "2026-02-01"),
+        "device.wifi": ("with_guidance", "2026-02-01"),
+    }
+
+
+def test_a_theme_observing_an_unknown_item_is_refused():
+    with pytest.raises(FrameworkError):
+        Framework.from_json(tiny(observed_by_themes={"email": ["mail.fax"]}))
+
+
+def test_the_shipped_framework_maps_themes_to_its_items():
+    from mediator_app.domain.codes import THEMES
+
+    framework = FrameworkRegistry.from_folder(resources_dir() / "frameworks").latest(
+        "passerelle-beginner"
+    )
+    assert set(framework.observed_by_themes) <= set(THEMES.codes)
+    assert framework.observed_items(["email"])

@@ -98,3 +98,20 @@ def test_goals_are_set_listed_and_achieved(skills):
 def test_the_shipped_framework_is_the_stores_default(store):
     framework = store.skills.current_framework()
     assert framework.name == "passerelle-beginner"
+
+
+def test_session_autonomy_shows_as_observed_not_assessed(store):
+    from mediator_app.domain.session import SupportSession
+
+    helene = store.residents.create(Resident(first_name="Hélène", last_name="Petit", **CONSENT))
+    store.sessions.create(
+        SupportSession(
+            date="2026-11-20", duration_min=30, themes=("email",), resident_id=helene.id,
+            autonomy="autonome",
+        ),
+        today=TODAY,
+    )  # fmt: skip
+    progress = store.skills.progress(helene.id)
+    assert progress.assessments == 0 and progress.now == {}
+    observed = progress.observed["messages.write_send_email"]
+    assert (observed.level, observed.observed_on) == ("autonomous", "2026-11-20")

@@ -81,6 +81,15 @@ class Framework:
     titles: Mapping[str, str]
     areas: tuple[SkillArea, ...]
     _items: Mapping[str, SkillItem] = field(default_factory=dict, repr=False, compare=False)
+    #: The items a session of each La Coop theme lets a mediator observe.
+    observed_by_themes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def observed_items(self, themes: Iterable[str]) -> list[str]:
+        """The items a session on ``themes`` shows, each once."""
+        found: dict[str, None] = {}
+        for theme in themes:
+            found.update(dict.fromkeys(self.observed_by_themes.get(theme, ())))
+        return list(found)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -133,7 +142,15 @@ class Framework:
             items[item.id] = item
         if not items:
             raise FrameworkError("a framework needs at least one item")
-        return cls(name, version, titles, areas, items)
+        observed = {
+            str(theme): tuple(item_ids)
+            for theme, item_ids in dict(data.get("observed_by_themes", {})).items()
+        }
+        for theme, item_ids in observed.items():
+            unknown = set(item_ids) - items.keys()
+            if unknown:
+                raise FrameworkError(f"theme {theme} observes unknown items {sorted(unknown)}")
+        return cls(name, version, titles, areas, items, observed)
 
     @classmethod
     def load(cls, path: Path) -> Framework:
@@ -249,6 +266,29 @@ class SkillGoal:
         except ValueError:
             found["target_date"] = Problem(N_("Enter the target date."))
         return found
+
+
+@dataclass(frozen=True)
+class Observation:
+    """A level seen during a support session (its autonomy), not assessed."""
+
+    item_id: str
+    level: str
+    observed_on: str
+
+
+def observations_from_sessions(
+    framework: Framework, sessions: Iterable[tuple[str, Sequence[str], str | None]]
+) -> dict[str, Observation]:
+    """Each item's latest observation from ``(date, themes, autonomy)`` of sessions."""
+    seen: dict[str, Observation] = {}
+    for day, themes, autonomy in sorted(sessions, key=lambda session: session[0]):
+        level = AUTONOMY_TO_LEVEL.get(autonomy or "")
+        if level is None:
+            continue
+        for item_id in framework.observed_items(themes):
+            seen[item_id] = Observation(item_id, level, day)
+    return seen
 
 
 def latest_ratings(assessments: Sequence[SkillAssessment]) -> dict[str, str]:

@@ -24,6 +24,8 @@ from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -58,12 +60,16 @@ CHECK_MARK = "\u2714"
 NEXT_MARK = "\u2192"
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
-MARGIN = 20 * mm
+MARGIN = 17 * mm
 CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN
 #: Later pages keep this band at the top for the resident's name.
 RUNNING_HEADER_HEIGHT = 10 * mm
 PAGE_NUMBER_BASELINE = 10 * mm
-BODY_FONT_SIZE = 14
+#: Body sizes tried in turn: the largest that keeps the passport on one page, else the
+#: largest that keeps it on two. Never below 12 pt.
+BODY_FONT_SIZES = (14, 13, 12)
+BODY_FONT_SIZE = BODY_FONT_SIZES[0]
+MIN_BODY_FONT_SIZE = BODY_FONT_SIZES[-1]
 
 LEVEL_BOX_SIZE = 5 * mm
 LEVEL_BOX_GAP = 1.5 * mm
@@ -72,8 +78,8 @@ LEVEL_BAR_WIDTH = len(SKILL_LEVELS) * LEVEL_BOX_SIZE + (len(SKILL_LEVELS) - 1) *
 SLANT_DEGREES = 10
 
 _MARK_WIDTH = 10 * mm
-_LEVEL_WORDS_WIDTH = 50 * mm
-_LEVEL_LABEL_WIDTH = CONTENT_WIDTH - LEVEL_BAR_WIDTH - 6 * mm - _LEVEL_WORDS_WIDTH
+_BAR_PADDING = 3 * mm
+_MAX_LEVEL_WORDS_WIDTH = 60 * mm
 #: The one accent colour: a dark teal that keeps a contrast above 7:1 on white.
 ACCENT = colors.HexColor("#0B5563")
 _RULE = colors.Color(0.55, 0.55, 0.55)
@@ -166,14 +172,24 @@ def write_passport(passport: Passport, output: BinaryIO | Path) -> int:
     Raises ``OSError`` when a ``Path`` cannot be written.
     """
     register_fonts()
-    buffer = io.BytesIO()
-    pages = _PassportDocument(buffer, passport).build_passport()
-    data = buffer.getvalue()
+    data, pages = _build(passport)
     if isinstance(output, Path):
         output.write_bytes(data)
     else:
         output.write(data)
     return pages
+
+
+def _build(passport: Passport) -> tuple[bytes, int]:
+    """The PDF and its pages in the largest body size that fits one page, else two."""
+    builds: list[tuple[bytes, int]] = []
+    for body_size in BODY_FONT_SIZES:
+        buffer = io.BytesIO()
+        pages = _PassportDocument(buffer, passport, body_size).build_passport()
+        builds.append((buffer.getvalue(), pages))
+        if pages == 1:
+            return builds[-1]
+    return next((build for build in builds if build[1] <= 2), builds[-1])
 
 
 def filled_boxes(level: str) -> int:
@@ -183,7 +199,7 @@ def filled_boxes(level: str) -> int:
 
 
 def date_line(passport: Passport, gettext: Callable[[str], str]) -> str:
-    """"From … to …", "On …" when there is one date, or nothing."""
+    """ "From … to …", "On …" when there is one date, or nothing."""
     first, last = passport.first_assessed_on, passport.last_assessed_on
     language = passport.language
     if first is not None and last is not None and first != last:
@@ -197,15 +213,15 @@ def date_line(passport: Passport, gettext: Callable[[str], str]) -> str:
     return gettext(_ON) % {"date": format_date(day, "long", language)}
 
 
-@lru_cache(maxsize=1)
-def styles() -> dict[str, ParagraphStyle]:
-    """The one style sheet of the passport; fonts must be registered first. No text is
-    smaller than 12 pt but the page numbers."""
+@lru_cache(maxsize=len(BODY_FONT_SIZES))
+def styles(body_size: float = BODY_FONT_SIZE) -> dict[str, ParagraphStyle]:
+    """The one style sheet of the passport, around a body of ``body_size`` points; fonts
+    must be registered first. No text is smaller than 12 pt but the page numbers."""
     body = ParagraphStyle(
         "body",
         fontName=REGULAR,
-        fontSize=BODY_FONT_SIZE,
-        leading=BODY_FONT_SIZE * 1.3,
+        fontSize=body_size,
+        leading=body_size * 1.25,
         alignment=TA_LEFT,
         textColor=colors.black,
     )
@@ -225,29 +241,29 @@ def styles() -> dict[str, ParagraphStyle]:
             fontName=BOLD,
             fontSize=20,
             leading=25,
-            spaceBefore=8 * mm,
+            spaceBefore=(body_size - 6) * mm,
             spaceAfter=3 * mm,
-            keepWithNext=1,
         ),
         "mark": ParagraphStyle(
             "mark",
             parent=body,
             fontName=BOLD,
             fontSize=16,
-            leading=BODY_FONT_SIZE * 1.3,
+            leading=body_size * 1.25,
             textColor=ACCENT,
         ),
         "level": ParagraphStyle("level", parent=body, fontSize=12, leading=15),
-        "encouragement": ParagraphStyle("encouragement", parent=body, fontSize=18, leading=24),
+        "encouragement": ParagraphStyle(
+            "encouragement",
+            parent=body,
+            fontSize=body_size + 4,
+            leading=(body_size + 4) * 1.3,
+        ),
         "signature": ParagraphStyle(
             "signature", parent=body, fontName=BOLD, fontSize=16, leading=21, spaceBefore=2 * mm
         ),
         "running": ParagraphStyle("running", parent=body, fontSize=12, leading=15),
     }
-
-
-def _paragraph(text: str, style: str) -> Paragraph:
-    return Paragraph(escape(text), styles()[style])
 
 
 class LevelBar(Flowable):
@@ -277,27 +293,35 @@ class LevelBar(Flowable):
 
 
 class _Slanted(Flowable):
-    """A paragraph leaning like italic type; the lean stays within the width given."""
+    """Plain text whose letters lean like italic type, each line sheared about its own
+    baseline (the DejaVu files shipped have no oblique face)."""
 
-    def __init__(self, paragraph: Paragraph):
+    def __init__(self, text: str, style: ParagraphStyle):
         super().__init__()
-        self.paragraph = paragraph
+        self.text = text
+        self.style = style
         self._slant = math.tan(math.radians(SLANT_DEGREES))
+        self._lines: list[str] = []
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        _, height = self.paragraph.wrap(available_width, available_height)
-        # Leave room for the lean at the top and bottom lines, then wrap again.
-        _, height = self.paragraph.wrap(
-            available_width - height * self._slant, available_height
-        )
-        self.width, self.height = available_width, height
+        style = self.style
+        lean = style.fontSize * self._slant
+        self._lines = simpleSplit(self.text, style.fontName, style.fontSize, available_width - lean)
+        self.width, self.height = available_width, len(self._lines) * style.leading
         return self.width, self.height
 
     def draw(self) -> None:
-        canvas = self.canv
+        canvas, style = self.canv, self.style
         canvas.saveState()
-        canvas.transform(1, 0, self._slant, 1, 0, 0)
-        self.paragraph.drawOn(canvas, 0, 0)
+        canvas.setFont(style.fontName, style.fontSize)
+        canvas.setFillColor(style.textColor)
+        baseline = self.height - style.fontSize
+        for line in self._lines:
+            canvas.saveState()
+            canvas.transform(1, 0, self._slant, 1, 0, baseline)
+            canvas.drawString(0, 0, line)
+            canvas.restoreState()
+            baseline -= style.leading
         canvas.restoreState()
 
 
@@ -335,8 +359,12 @@ class _NumberedCanvas(Canvas):
 
 
 class _PassportDocument(BaseDocTemplate):
-    def __init__(self, output: BinaryIO, passport: Passport):
+    def __init__(self, output: BinaryIO, passport: Passport, body_size: float):
         self.passport = passport
+        self.styles = styles(body_size)
+        #: Space above and below each listed skill, less when the type is smaller.
+        self.row_padding = (body_size - 11) * mm
+        self.section_gap = self.styles["heading"].spaceBefore
         self.gettext = translations_for(passport.language).gettext
         frame = Frame(
             MARGIN,
@@ -374,7 +402,7 @@ class _PassportDocument(BaseDocTemplate):
             creator="Passerelle",
             lang=passport.language,
             initialFontName=REGULAR,
-            initialFontSize=BODY_FONT_SIZE,
+            initialFontSize=body_size,
             pageTemplates=[
                 PageTemplate(id="first", frames=[first_frame], autoNextPageTemplate="later"),
                 PageTemplate(id="later", frames=[frame], onPage=self._draw_running_header),
@@ -395,7 +423,7 @@ class _PassportDocument(BaseDocTemplate):
         """Later pages say whose passport they belong to, should the sheets part."""
         canvas.saveState()
         text = f"{self.gettext(_TITLE)} — {self.passport.first_name}"
-        paragraph = _paragraph(text, "running")
+        paragraph = self._paragraph(text, "running")
         _, height = paragraph.wrap(CONTENT_WIDTH, RUNNING_HEADER_HEIGHT)
         top = PAGE_HEIGHT - MARGIN
         paragraph.drawOn(canvas, MARGIN, top - height)
@@ -404,31 +432,70 @@ class _PassportDocument(BaseDocTemplate):
         canvas.line(MARGIN, top - height - 2 * mm, PAGE_WIDTH - MARGIN, top - height - 2 * mm)
         canvas.restoreState()
 
+    def _paragraph(self, text: str, style: str) -> Paragraph:
+        return Paragraph(escape(text), self.styles[style])
+
     # Story --------------------------------------------------------------------------
 
     def _story(self) -> list[Flowable]:
         passport, gettext = self.passport, self.gettext
-        story: list[Flowable] = [_paragraph(gettext(_TITLE), "title")]
+        story: list[Flowable] = [self._paragraph(gettext(_TITLE), "title")]
         if passport.first_name:
-            story.append(_paragraph(passport.first_name, "name"))
+            story.append(self._paragraph(passport.first_name, "name"))
         if passport.centre:
-            story.append(_paragraph(passport.centre, "centre"))
+            story.append(self._paragraph(passport.centre, "centre"))
         dates = date_line(passport, gettext)
         if dates:
-            story.append(_paragraph(dates, "dates"))
+            story.append(self._paragraph(dates, "dates"))
         story.append(_Rule())
-        if passport.achieved:
-            story += [_paragraph(gettext(_ACHIEVED), "heading"), self._achieved_table()]
-        if passport.in_progress:
-            story += [_paragraph(gettext(_IN_PROGRESS), "heading"), self._in_progress_table()]
-        if passport.next_steps:
-            story += [_paragraph(gettext(_NEXT_STEPS), "heading"), self._next_steps_table()]
+        sections = (
+            (_ACHIEVED, self._achieved_rows(), self._marked_table),
+            (_IN_PROGRESS, self._in_progress_rows(), self._levels_table),
+            (_NEXT_STEPS, self._next_steps_rows(), self._marked_table),
+        )
+        for heading, rows, make_table in sections:
+            if rows:
+                story += self._section(gettext(heading), rows, make_table)
         if passport.encouragement:
-            story += [Spacer(0, 8 * mm), self._encouragement_box()]
+            story += [Spacer(0, self.section_gap), self._encouragement_box()]
         return story
 
-    def _marked_table(self, mark: str, labels: Iterable[str]) -> Table:
-        rows = [[_paragraph(mark, "mark"), _paragraph(label, "body")] for label in labels]
+    def _section(
+        self, heading: str, rows: list[list[Any]], make_table: Callable[[list[list[Any]]], Table]
+    ) -> list[Flowable]:
+        """A heading kept with the first row of its list; the rest may run on to the next
+        page."""
+        section: list[Flowable] = [
+            KeepTogether([self._paragraph(heading, "heading"), make_table(rows[:1])])
+        ]
+        if rows[1:]:
+            section.append(make_table(rows[1:]))
+        return section
+
+    def _achieved_rows(self) -> list[list[Any]]:
+        return [
+            [self._paragraph(CHECK_MARK, "mark"), self._paragraph(skill.label, "body")]
+            for skill in self.passport.achieved
+        ]
+
+    def _next_steps_rows(self) -> list[list[Any]]:
+        return [
+            [self._paragraph(NEXT_MARK, "mark"), self._paragraph(label, "body")]
+            for label in self.passport.next_steps
+        ]
+
+    def _in_progress_rows(self) -> list[list[Any]]:
+        gettext = self.gettext
+        return [
+            [
+                self._paragraph(skill.label, "body"),
+                LevelBar(skill.level),
+                self._paragraph(gettext(SKILL_LEVELS.label(skill.level)), "level"),
+            ]
+            for skill in self.passport.in_progress
+        ]
+
+    def _marked_table(self, rows: list[list[Any]]) -> Table:
         table = Table(rows, colWidths=[_MARK_WIDTH, CONTENT_WIDTH - _MARK_WIDTH], hAlign="LEFT")
         table.setStyle(
             TableStyle(
@@ -436,32 +503,29 @@ class _PassportDocument(BaseDocTemplate):
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
                     ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                    ("TOPPADDING", (0, 0), (-1, -1), 1.5 * mm),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5 * mm),
+                    ("TOPPADDING", (0, 0), (-1, -1), self.row_padding),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), self.row_padding),
                 ]
             )
         )
         return table
 
-    def _achieved_table(self) -> Table:
-        return self._marked_table(CHECK_MARK, (skill.label for skill in self.passport.achieved))
-
-    def _next_steps_table(self) -> Table:
-        return self._marked_table(NEXT_MARK, self.passport.next_steps)
-
-    def _in_progress_table(self) -> Table:
-        gettext = self.gettext
-        rows = [
-            [
-                _paragraph(skill.label, "body"),
-                LevelBar(skill.level),
-                _paragraph(gettext(SKILL_LEVELS.label(skill.level)), "level"),
-            ]
-            for skill in self.passport.in_progress
-        ]
+    def _levels_table(self, rows: list[list[Any]]) -> Table:
+        """Skill, level bar, level in words; the words' column as wide as the longest
+        level name of the passport's language needs."""
+        style = self.styles["level"]
+        words_width = min(
+            max(
+                stringWidth(self.gettext(label), style.fontName, style.fontSize)
+                for _code, label in SKILL_LEVELS
+            )
+            + 2 * mm,
+            _MAX_LEVEL_WORDS_WIDTH,
+        )
+        bar_width = LEVEL_BAR_WIDTH + 2 * _BAR_PADDING
         table = Table(
             rows,
-            colWidths=[_LEVEL_LABEL_WIDTH, LEVEL_BAR_WIDTH + 6 * mm, _LEVEL_WORDS_WIDTH],
+            colWidths=[CONTENT_WIDTH - bar_width - words_width, bar_width, words_width],
             hAlign="LEFT",
         )
         table.setStyle(
@@ -470,11 +534,12 @@ class _PassportDocument(BaseDocTemplate):
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
                     ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                    ("LEFTPADDING", (1, 0), (1, -1), 3 * mm),
-                    ("TOPPADDING", (0, 0), (-1, -1), 2 * mm),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 2 * mm),
-                    ("TOPPADDING", (1, 0), (1, -1), 2 * mm + 0.5 * mm),
-                    ("LINEBELOW", (0, 0), (-1, -2), 0.5, _RULE),
+                    ("LEFTPADDING", (1, 0), (1, -1), _BAR_PADDING),
+                    ("TOPPADDING", (0, 0), (-1, -1), self.row_padding),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), self.row_padding),
+                    ("TOPPADDING", (1, 0), (1, -1), self.row_padding + 0.3 * mm),
+                    ("TOPPADDING", (2, 0), (2, -1), self.row_padding + 0.5 * mm),
+                    ("LINEBELOW", (0, 0), (-1, -1), 0.5, _RULE),
                 ]
             )
         )
@@ -482,11 +547,11 @@ class _PassportDocument(BaseDocTemplate):
 
     def _encouragement_box(self) -> Flowable:
         passport = self.passport
-        opening, closing = ("« ", " »") if passport.language == "fr" else ("“", "”")
+        opening, closing = ("«\u00a0", "\u00a0»") if passport.language == "fr" else ("“", "”")
         quoted = f"{opening}{passport.encouragement}{closing}"
-        cell: list[Flowable] = [_Slanted(_paragraph(quoted, "encouragement"))]
+        cell: list[Flowable] = [_Slanted(quoted, self.styles["encouragement"])]
         if passport.mediator_first_name:
-            cell.append(_paragraph(f"— {passport.mediator_first_name}", "signature"))
+            cell.append(self._paragraph(f"— {passport.mediator_first_name}", "signature"))
         box = Table([[cell]], colWidths=[CONTENT_WIDTH], hAlign="LEFT")
         box.setStyle(
             TableStyle(
@@ -494,8 +559,8 @@ class _PassportDocument(BaseDocTemplate):
                     ("BOX", (0, 0), (-1, -1), 1.5, ACCENT),
                     ("LEFTPADDING", (0, 0), (-1, -1), 7 * mm),
                     ("RIGHTPADDING", (0, 0), (-1, -1), 7 * mm),
-                    ("TOPPADDING", (0, 0), (-1, -1), 5 * mm),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 5 * mm),
+                    ("TOPPADDING", (0, 0), (-1, -1), 4 * mm),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 4 * mm),
                 ]
             )
         )

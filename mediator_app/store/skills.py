@@ -10,11 +10,13 @@ from typing import TYPE_CHECKING
 from mediator_app.domain.skills import (
     Framework,
     FrameworkRegistry,
+    Observation,
     SkillAssessment,
     SkillGoal,
     area_scores,
     items_gained,
     latest_ratings,
+    observations_from_sessions,
 )
 from mediator_app.domain.validation import ValidationError
 from mediator_app.paths import resources_dir
@@ -37,6 +39,8 @@ class Progress:
     now_scores: dict[str, float | None]
     gained: list[str]
     assessments: int
+    #: Levels seen in support sessions (their autonomy), shown as observed, not assessed.
+    observed: dict[str, Observation]
 
 
 class Skills:
@@ -112,6 +116,14 @@ class Skills:
         framework = self.registry.latest(framework_name)
         first = dict(found[0].ratings) if found else {}
         now = latest_ratings(found)
+        sessions = [
+            (row[0], json.loads(row[1]), row[2])
+            for row in self._store.conn.execute(
+                "SELECT date, themes, autonomy FROM support_session "
+                "WHERE resident_id = ? AND autonomy IS NOT NULL",
+                (resident_id,),
+            )
+        ]
         return Progress(
             framework=framework,
             first=first,
@@ -120,6 +132,7 @@ class Skills:
             now_scores=area_scores(framework, now),
             gained=items_gained(first, now),
             assessments=len(found),
+            observed=observations_from_sessions(framework, sessions),
         )
 
     def add_goal(self, goal: SkillGoal, today: date | None = None) -> SkillGoal:
