@@ -65,6 +65,21 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     )
     sheet.set_defaults(command=print_sheets)
 
+    passport = subparsers.add_parser(
+        "passport", help=_("Print a resident's digital passport to a PDF file.")
+    )
+    _add_db_option(passport)
+    passport.add_argument("--resident", required=True, metavar="ID")
+    passport.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf")
+    passport.add_argument(
+        "--lang",
+        dest="passport_language",
+        choices=sorted(PARTNER_LANGUAGES),
+        help=_("Language of the passport (the resident's by default)."),
+    )
+    passport.add_argument("--encouragement", default="", help=_("The mediator's line."))
+    passport.set_defaults(command=print_passport)
+
 
 def demo_data(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from mediator_app.demo import generate_demo
@@ -165,6 +180,43 @@ def print_sheets(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         + "\n"
     )
     return EXIT_OK
+
+
+def print_passport(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Write a resident's digital passport; prints the page count."""
+    from mediator_app.reports.passport import passport_from_progress, write_passport
+    from mediator_app.store.mediators import find_mediator
+
+    with _opened(args.db) as store:
+        resident = store.residents.get(store.residents.shown(args.resident))
+        desk = store.ensure_desk()
+        assessments = store.skills.assessments(resident.id)
+        mediator = find_mediator(store, desk.mediator_id) if desk.mediator_id else None
+        language = args.passport_language or resident.language or desk.language
+        passport = passport_from_progress(
+            store.skills.progress(resident.id),
+            first_name=resident.first_name or resident.last_name,
+            centre=desk.centre_name,
+            language=language if language in PARTNER_LANGUAGES else "fr",
+            goals=store.skills.goals(resident.id, open_only=True),
+            first_assessed_on=_day(assessments[0].assessed_on) if assessments else None,
+            last_assessed_on=_day(assessments[-1].assessed_on) if assessments else None,
+            encouragement=args.encouragement,
+            mediator_first_name=mediator.name.split()[0] if mediator else "",
+        )
+    pages = write_passport(passport, args.output)
+    out.write(
+        ngettext(
+            "%(count)s page written to %(path)s.", "%(count)s pages written to %(path)s.", pages
+        )
+        % {"count": pages, "path": args.output}
+        + "\n"
+    )
+    return EXIT_OK
+
+
+def _day(text: str) -> date:
+    return date.fromisoformat(text)
 
 
 def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:

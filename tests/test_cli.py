@@ -267,3 +267,38 @@ def test_demo_data_needs_a_named_database():
     result = _run("demo-data", "--residents", "5")
     assert result.returncode == 2
     assert "--db" in result.stderr
+
+
+def test_passport_of_a_resident_in_their_language(tmp_path):
+    from pypdf import PdfReader
+
+    from mediator_app.domain.skills import SkillAssessment
+
+    database = tmp_path / "centre.db"
+    store = open_store(database)
+    store.configure_desk(name="Accueil", centre_name="Centre social", country="FR", language="fr")
+    helene = store.residents.create(
+        Resident(first_name="Hélène", last_name="D'Aubigné", language="en", **CONSENT)
+    )
+    framework = store.skills.current_framework()
+    store.skills.record_assessment(
+        SkillAssessment(helene.id, framework.name, framework.version, "2026-03-01",
+                        {"messages.write_send_email": "autonomous",
+                         "device.connect_wifi": "with_help"}),
+    )  # fmt: skip
+    store.close()
+    output = tmp_path / "passport.pdf"
+    result = _run("passport", "--db", str(database), "--resident", helene.id, "-o", str(output))
+    assert result.returncode == 0, result.stderr
+    text = PdfReader(output).pages[0].extract_text()
+    assert "Hélène" in text and "Aubigné" not in text
+    assert "My digital passport" in text  # the resident's language, not the centre's
+
+
+def test_passport_of_an_unknown_resident_is_refused(tmp_path):
+    output = tmp_path / "passport.pdf"
+    result = _run("passport", "--db", str(tmp_path / "c.db"), "--resident", "nobody",
+                  "-o", str(output))  # fmt: skip
+    assert result.returncode == 2
+    assert "No record has the id nobody" in result.stderr
+    assert not output.exists()

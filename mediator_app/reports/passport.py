@@ -365,6 +365,11 @@ class _PassportDocument(BaseDocTemplate):
         #: Space above and below each listed skill, less when the type is smaller.
         self.row_padding = (body_size - 11) * mm
         self.section_gap = self.styles["heading"].spaceBefore
+        #: Tables set a font even around flowables: ours, not ReportLab's Helvetica 10.
+        self._cell_font = [
+            ("FONTNAME", (0, 0), (-1, -1), REGULAR),
+            ("FONTSIZE", (0, 0), (-1, -1), body_size),
+        ]
         self.gettext = translations_for(passport.language).gettext
         frame = Frame(
             MARGIN,
@@ -500,6 +505,7 @@ class _PassportDocument(BaseDocTemplate):
         table.setStyle(
             TableStyle(
                 [
+                    *self._cell_font,
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
                     ("RIGHTPADDING", (0, 0), (-1, -1), 0),
@@ -513,7 +519,7 @@ class _PassportDocument(BaseDocTemplate):
     def _levels_table(self, rows: list[list[Any]]) -> Table:
         """Skill, level bar, level in words; the words' column as wide as the longest
         level name of the passport's language needs."""
-        style = self.styles["level"]
+        body, style = self.styles["body"], self.styles["level"]
         words_width = min(
             max(
                 stringWidth(self.gettext(label), style.fontName, style.fontSize)
@@ -531,6 +537,7 @@ class _PassportDocument(BaseDocTemplate):
         table.setStyle(
             TableStyle(
                 [
+                    *self._cell_font,
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
                     ("RIGHTPADDING", (0, 0), (-1, -1), 0),
@@ -538,7 +545,13 @@ class _PassportDocument(BaseDocTemplate):
                     ("TOPPADDING", (0, 0), (-1, -1), self.row_padding),
                     ("BOTTOMPADDING", (0, 0), (-1, -1), self.row_padding),
                     ("TOPPADDING", (1, 0), (1, -1), self.row_padding + 0.3 * mm),
-                    ("TOPPADDING", (2, 0), (2, -1), self.row_padding + 0.5 * mm),
+                    # The level's first baseline on the skill's.
+                    (
+                        "TOPPADDING",
+                        (2, 0),
+                        (2, -1),
+                        self.row_padding + body.fontSize - style.fontSize,
+                    ),
                     ("LINEBELOW", (0, 0), (-1, -1), 0.5, _RULE),
                 ]
             )
@@ -556,6 +569,7 @@ class _PassportDocument(BaseDocTemplate):
         box.setStyle(
             TableStyle(
                 [
+                    *self._cell_font,
                     ("BOX", (0, 0), (-1, -1), 1.5, ACCENT),
                     ("LEFTPADDING", (0, 0), (-1, -1), 7 * mm),
                     ("RIGHTPADDING", (0, 0), (-1, -1), 7 * mm),
