@@ -464,3 +464,31 @@ def test_merge_lets_the_mediator_choose_among_duplicates(desk, qtbot, monkeypatc
     _wait_idle(qtbot, worker)
     merged = [store.residents.get(twin.id).merged_into for twin in twins]
     assert merged.count(helene.id) == 1
+
+
+def test_the_file_shows_skills_per_area_and_goals(desk, qtbot):
+    from mediator_app.domain.skills import SkillAssessment, SkillGoal
+
+    window, store, _worker, helene = desk
+    framework = store.skills.current_framework()
+    for day, level in (("2026-01-10", "not_yet"), ("2026-06-10", "autonomous")):
+        store.skills.record_assessment(
+            SkillAssessment(helene.id, framework.name, framework.version, day,
+                            {"messages.write_send_email": level}),
+        )  # fmt: skip
+    store.skills.add_goal(
+        SkillGoal(helene.id, framework.name, framework.version, "device.connect_wifi",
+                  (date.today() + timedelta(days=20)).isoformat()),
+    )  # fmt: skip
+    window.open_resident(helene.id)
+    text = window.resident_file.skills.text()
+    assert "2 assessments" in text
+    assert ": ■□□□ → ■■■■" in text  # from not yet to autonomous
+    assert "1 skill gained" in text
+    assert "Goal by" in text and framework.item("device.connect_wifi").label("en") in text
+
+
+def test_the_file_hides_skills_when_none_were_assessed(desk):
+    window, _store, _worker, helene = desk
+    window.open_resident(helene.id)
+    assert not window.resident_file.skills.isVisibleTo(window.resident_file)

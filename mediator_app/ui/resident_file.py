@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 from mediator_app.domain.codes import AGE_BANDS, GENDERS, SOCIAL_STATUSES, age_band_for
 from mediator_app.domain.resident import Resident
 from mediator_app.domain.session import SupportSession
-from mediator_app.i18n import _, format_date, ngettext
+from mediator_app.domain.validation import ValidationError
+from mediator_app.i18n import _, current_language, format_date, ngettext
 from mediator_app.store import NotFoundError, Store
 from mediator_app.ui.models import ID_ROLE, SessionHistoryModel, theme_labels
 from mediator_app.ui.widgets import WARNING_SIGN, fit_columns_to_headers
@@ -61,6 +62,10 @@ class ResidentFile(QWidget):
         self.profile.setTextFormat(Qt.TextFormat.PlainText)
         self.consent = QLabel()
         self.consent.setWordWrap(True)
+        self.skills = QLabel()
+        self.skills.setObjectName("residentSkills")
+        self.skills.setWordWrap(True)
+        self.skills.setTextFormat(Qt.TextFormat.PlainText)
         self.follow_ups = QLabel()
         self.follow_ups.setWordWrap(True)
         self.follow_ups.setStyleSheet(BANNER_STYLE)
@@ -129,6 +134,7 @@ class ResidentFile(QWidget):
         layout.addWidget(self.heading)
         layout.addWidget(self.profile)
         layout.addWidget(self.consent)
+        layout.addWidget(self.skills)
         layout.addWidget(self.follow_ups)
         layout.addLayout(duplicate_row)
         layout.addLayout(actions_row)
@@ -171,7 +177,13 @@ class ResidentFile(QWidget):
         if resident is None:
             self.heading.setText(_("No resident open"))
             self.profile.setText(_("Type a name in the search box, then press Enter."))
-            for label in (self.consent, self.follow_ups, self.duplicates, self.history_label):
+            for label in (
+                self.consent,
+                self.skills,
+                self.follow_ups,
+                self.duplicates,
+                self.history_label,
+            ):
                 label.hide()
             self.merge_button.hide()
             self.history_model.set_resident(None)
@@ -181,6 +193,7 @@ class ResidentFile(QWidget):
         self.profile.setText(self._profile_text(resident))
         self.consent.setText(self._consent_text(resident))
         self.consent.show()
+        self._show_skills(resident)
         self._show_follow_ups(resident)
         self._show_duplicates(resident)
         self.history_model.set_resident(resident.id)
@@ -249,6 +262,52 @@ class ResidentFile(QWidget):
             "who": resident.consent_collected_by or "—",
             "version": resident.consent_version or "—",
         }
+
+    def _show_skills(self, resident: Resident) -> None:
+        """Digital skills per area, at the first assessment and now, and open goals."""
+        try:
+            progress = self._store.skills.progress(resident.id)
+            goals = self._store.skills.goals(resident.id, open_only=True)
+        except ValidationError as error:  # an assessment of a framework not known here
+            self.skills.setText(f"{WARNING_SIGN} " + error.problems["framework"].render(_))
+            self.skills.show()
+            return
+        if not progress.assessments and not goals:
+            self.skills.hide()
+            return
+        language = current_language()
+        lines = [
+            ngettext(
+                "Digital skills (%(count)s assessment):",
+                "Digital skills (%(count)s assessments):",
+                progress.assessments,
+            )
+            % {"count": progress.assessments}
+        ]
+        for area in progress.framework.areas:
+            now = progress.now_scores[area.id]
+            if now is None:
+                continue
+            first = progress.first_scores[area.id]
+            levels = skill_bar(now) if first is None else f"{skill_bar(first)} → {skill_bar(now)}"
+            lines.append(f"  {area.title(language)}: {levels}")
+        if progress.gained:
+            lines.append(
+                ngettext("%(count)s skill gained", "%(count)s skills gained", len(progress.gained))
+                % {"count": len(progress.gained)}
+            )
+        for goal in goals:
+            lines.append(
+                _("Goal by %(date)s: %(skill)s")
+                % {
+                    "date": format_date(goal.target_date),
+                    "skill": progress.framework.item(goal.item_id).label(language)
+                    if goal.item_id in {item.id for item in progress.framework.items}
+                    else goal.item_id,
+                }
+            )
+        self.skills.setText("\n".join(lines))
+        self.skills.show()
 
     def _show_follow_ups(self, resident: Resident) -> None:
         open_follow_ups = self._store.sessions.open_follow_ups(resident.id)
@@ -333,3 +392,10 @@ class ResidentFile(QWidget):
         session = self.selected_session()
         if session is not None and session.follow_up_needed:
             self.follow_up_done_requested.emit(session.id)
+
+
+def skill_bar(score: float) -> str:
+    """A level from 0 (not yet) to 3 (autonomous) as four boxes, filled to the level:
+    readable without colour, like the passport's bar."""
+    filled = round(score) + 1
+    return "■" * filled + "□" * (4 - filled)
