@@ -7,6 +7,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
+def render_message(message: str, params: dict[str, Any], translate: Any = None) -> str:
+    """A message id, translated by ``translate`` when given, with its values filled in."""
+    text = translate(message) if translate else message
+    return text % params if params else text
+
+
 @dataclass(frozen=True)
 class Problem:
     """What is wrong with one field: a message id and its named placeholders."""
@@ -15,9 +21,22 @@ class Problem:
     params: dict[str, Any] = field(default_factory=dict)
 
     def render(self, translate: Any = None) -> str:
-        """The message, translated by ``translate`` when given, with its values filled in."""
-        text = translate(self.message) if translate else self.message
-        return text % self.params if self.params else text
+        return render_message(self.message, self.params, translate)
+
+
+class MessageError(Exception):
+    """An error a mediator can act on, not a bug: a message id (``message``, the class's
+    default or one given) and its named values, translated where it is shown."""
+
+    message = ""
+
+    def __init__(self, message: str | None = None, **params: Any):
+        self.message = message or self.message
+        self.params = params
+        super().__init__(self.message % params if params else self.message)
+
+    def render(self, translate: Any = None) -> str:
+        return render_message(self.message, self.params, translate)
 
 
 class ValidationError(ValueError):

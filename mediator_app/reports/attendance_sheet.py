@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, time
 from functools import lru_cache
@@ -44,6 +44,7 @@ from reportlab.platypus import (
 )
 
 from mediator_app.domain.text import sort_key
+from mediator_app.domain.validation import MessageError
 from mediator_app.i18n import (
     N_,
     PARTNER_LANGUAGES,
@@ -198,20 +199,10 @@ class AttendanceSheet:
     language: str = "fr"
 
 
-class SheetError(Exception):
-    """A sheet that cannot be printed for a reason the mediator can fix: a message id and
-    its values, translated where it is shown."""
+class SheetError(MessageError):
+    """A sheet that cannot be printed for a reason the mediator can fix."""
 
     message = N_("The attendance sheet could not be printed.")
-
-    def __init__(self, message: str | None = None, **params: Any):
-        self.message = message or self.message
-        self.params = params
-        super().__init__(self.message % params if params else self.message)
-
-    def render(self, translate: Callable[[str], str] | None = None) -> str:
-        text = translate(self.message) if translate else self.message
-        return text % self.params if self.params else text
 
 
 def qr_payload(occurrence_id: str) -> str:

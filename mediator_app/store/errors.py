@@ -3,24 +3,14 @@ mediator can act on (a message id with its values, translated where it is shown)
 
 from __future__ import annotations
 
-from typing import Any
-
 from mediator_app.domain.markers import N_
+from mediator_app.domain.validation import MessageError
 
 
-class StoreError(Exception):
+class StoreError(MessageError):
     """A problem with the database that is not a bug: a message id and its values."""
 
     message = N_("The database could not be used.")
-
-    def __init__(self, message: str | None = None, **params: Any):
-        self.message = message or self.message
-        self.params = params
-        super().__init__(self.message % params if params else self.message)
-
-    def render(self, translate: Any = None) -> str:
-        text = translate(self.message) if translate else self.message
-        return text % self.params if self.params else text
 
 
 class NewerSchemaError(StoreError):

@@ -78,7 +78,33 @@ class _PageCache:
         self._pages.clear()
 
 
-class ResidentListModel(QAbstractTableModel):
+class ColumnsTableModel(QAbstractTableModel):
+    """A flat table whose columns are named by ``COLUMNS`` (message ids, translated when
+    shown); subclasses say how many rows there are and what each cell holds."""
+
+    COLUMNS: tuple[str, ...] = ()
+
+    def row_total(self) -> int:
+        raise NotImplementedError
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self.row_total()
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # fmt: skip
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self.COLUMNS)
+        ):
+            return _(self.COLUMNS[section])
+        return None
+
+
+class ResidentListModel(ColumnsTableModel):
     """All residents in alphabetical order, or the best matches of a search."""
 
     COLUMNS = (N_("Last name"), N_("First name"), N_("Born"), N_("Commune"),
@@ -144,11 +170,8 @@ class ResidentListModel(QAbstractTableModel):
             return self._hits[row]
         return self._pages.row(row)
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else self._total
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
+    def row_total(self) -> int:
+        return self._total
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -174,18 +197,8 @@ class ResidentListModel(QAbstractTableModel):
                 return format_date(record.last_activity) if record.last_activity else ""
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # fmt: skip
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.COLUMNS)
-        ):
-            return _(self.COLUMNS[section])
-        return None
 
-
-class SessionHistoryModel(QAbstractTableModel):
+class SessionHistoryModel(ColumnsTableModel):
     """One resident's sessions, newest first, fetched a page at a time."""
 
     COLUMNS = (N_("Date"), N_("Themes"), N_("Duration"), N_("Autonomy"), N_("Follow-up"))
@@ -218,11 +231,8 @@ class SessionHistoryModel(QAbstractTableModel):
     def session(self, row: int) -> SupportSession | None:
         return self._pages.row(row) if 0 <= row < self._total else None
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else self._total
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
+    def row_total(self) -> int:
+        return self._total
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -240,16 +250,6 @@ class SessionHistoryModel(QAbstractTableModel):
             Qt.ItemDataRole.ToolTipRole,
         ):
             return _session_cell(session, index.column())
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # fmt: skip
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.COLUMNS)
-        ):
-            return _(self.COLUMNS[section])
         return None
 
 
@@ -271,13 +271,13 @@ def _session_cell(session: SupportSession, column: int) -> str:
     return ""
 
 
-class SessionListModel(QAbstractTableModel):
+class SessionListModel(ColumnsTableModel):
     """A short list of sessions with their residents' names (today's work, follow-ups)."""
 
     def __init__(self, columns: Sequence[str], cell: Callable[[SessionWithResident, int], str],
                  parent: Any = None):  # fmt: skip
         super().__init__(parent)
-        self._columns = tuple(columns)
+        self.COLUMNS = tuple(columns)
         self._cell = cell
         self._rows: list[SessionWithResident] = []
 
@@ -289,11 +289,8 @@ class SessionListModel(QAbstractTableModel):
     def entry(self, row: int) -> SessionWithResident | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._columns)
+    def row_total(self) -> int:
+        return len(self._rows)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
@@ -309,16 +306,6 @@ class SessionListModel(QAbstractTableModel):
             Qt.ItemDataRole.ToolTipRole,
         ):
             return self._cell(entry, index.column())
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # fmt: skip
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self._columns)
-        ):
-            return _(self._columns[section])
         return None
 
 

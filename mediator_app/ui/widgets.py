@@ -14,10 +14,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mediator_app.domain.validation import Problem, ValidationError
+from mediator_app.domain.validation import MessageError, Problem, ValidationError
 from mediator_app.i18n import _
 from mediator_app.settings import Settings
-from mediator_app.store import StoreError
 
 WARNING_SIGN = "⚠"
 
@@ -53,7 +52,7 @@ def add_row(form: QFormLayout, label_text: str, field: QWidget) -> QLabel:
 
 def explain_failure(parent: QWidget | None, error: BaseException) -> None:
     """Tell the mediator, in plain words, that an action failed and nothing was saved."""
-    if isinstance(error, StoreError):
+    if isinstance(error, MessageError):
         detail = error.render(_)
     elif isinstance(error, ValidationError):
         detail = "\n".join(problem.render(_) for problem in error.problems.values())

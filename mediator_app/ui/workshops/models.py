@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QFont
 
 from mediator_app.domain.codes import AGE_BANDS, GENDERS, SOCIAL_STATUSES
@@ -25,7 +25,13 @@ from mediator_app.domain.workshop import (
 )
 from mediator_app.i18n import N_, _, format_date, format_duration
 from mediator_app.store.workshops import AttendedWorkshop, OccurrenceSummary, Participant
-from mediator_app.ui.models import ID_ROLE, RECORD_ROLE, AnyIndex, theme_labels
+from mediator_app.ui.models import (
+    ID_ROLE,
+    RECORD_ROLE,
+    AnyIndex,
+    ColumnsTableModel,
+    theme_labels,
+)
 from mediator_app.ui.workshops.labels import (
     attendance_label,
     clock,
@@ -55,10 +61,8 @@ _ATTENDANCE_COLOURS = {
 _MUTED = "#5f5f5f"
 
 
-class _Table(QAbstractTableModel):
+class _Table(ColumnsTableModel):
     """A read-only table over a list of rows, with translated column titles."""
-
-    COLUMNS: tuple[str, ...] = ()
 
     def __init__(self, parent: Any = None):
         super().__init__(parent)
@@ -72,21 +76,8 @@ class _Table(QAbstractTableModel):
     def entry(self, row: int) -> Any:
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # fmt: skip
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.COLUMNS)
-        ):
-            return _(self.COLUMNS[section])
-        return None
+    def row_total(self) -> int:
+        return len(self._rows)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
