@@ -20,6 +20,7 @@ from mediator_app.domain.skills import (
     items_gained,
     latest_ratings,
     observations_from_sessions,
+    progress_timeline,
 )
 from mediator_app.domain.validation import ValidationError
 from mediator_app.paths import resources_dir
@@ -146,6 +147,22 @@ def test_progress_reads_the_latest_level_of_each_item():
     assert area_scores(framework, first.ratings) == {"device": 0.0, "mail": 1.0}
     assert area_scores(framework, now) == {"device": 3.0, "mail": 1.0}
     assert area_scores(framework, {}) == {"device": None, "mail": None}
+
+
+def test_the_timeline_carries_items_forward_one_point_per_day():
+    framework = Framework.from_json(tiny())
+    assessments = [
+        SkillAssessment("r", "tiny", "1.0", "2026-06-10", {"device.on": "autonomous"}),
+        SkillAssessment("r", "tiny", "1.0", "2026-01-10",
+                        {"device.on": "not_yet", "device.wifi": "with_help"}),
+        SkillAssessment("r", "tiny", "1.0", "2026-06-10", {"mail.send": "with_guidance"}),
+    ]  # fmt: skip
+    points = progress_timeline(framework, assessments)
+    assert [point.day for point in points] == ["2026-01-10", "2026-06-10"]
+    assert points[0].scores == {"device": 1.0, "mail": None}
+    # Wi-Fi rated in January still counts in June; two assessments that day make one point.
+    assert points[1].scores == {"device": 2.5, "mail": 1.0}
+    assert progress_timeline(framework, []) == []
 
 
 def test_sessions_give_observations_for_the_items_their_themes_show():

@@ -46,6 +46,10 @@ def test_assessments_over_time_give_progress(skills):
     assert progress.first_scores == {"device": 0.0, "mail": 1.0}
     assert progress.now_scores == {"device": 3.0, "mail": 1.0}
     assert progress.gained == ["device.on"]
+    assert [(point.day, point.scores) for point in progress.timeline] == [
+        ("2026-02-01", {"device": 0.0, "mail": 1.0}),
+        ("2026-09-01", {"device": 3.0, "mail": 1.0}),
+    ]
     entry = store.conn.execute(
         "SELECT op, data FROM change_log WHERE table_name = 'skill_assessment' LIMIT 1"
     ).fetchone()

@@ -316,3 +316,27 @@ def items_gained(first: Mapping[str, str], now: Mapping[str, str]) -> list[str]:
         for item_id, level in now.items()
         if item_id in first and LEVEL_RANK[level] > LEVEL_RANK[first[item_id]]
     ]
+
+
+@dataclass(frozen=True)
+class ProgressPoint:
+    """The levels per area as known on one assessment day: every rating up to that day,
+    each item at its latest level."""
+
+    day: str
+    scores: Mapping[str, float | None]
+
+
+def progress_timeline(
+    framework: Framework, assessments: Sequence[SkillAssessment]
+) -> list[ProgressPoint]:
+    """One point per assessment day, oldest first: what a chart of progress draws. Items
+    are carried forward, so re-assessing a few items does not hide the others."""
+    known: dict[str, str] = {}
+    points: dict[str, ProgressPoint] = {}
+    for assessment in sorted(assessments, key=lambda a: a.assessed_on):
+        known.update(assessment.ratings)
+        points[assessment.assessed_on] = ProgressPoint(
+            assessment.assessed_on, area_scores(framework, known)
+        )
+    return list(points.values())

@@ -13,10 +13,12 @@ from mediator_app.domain.skills import (
     Observation,
     SkillAssessment,
     SkillGoal,
+    ProgressPoint,
     area_scores,
     items_gained,
     latest_ratings,
     observations_from_sessions,
+    progress_timeline,
 )
 from mediator_app.domain.validation import ValidationError
 from mediator_app.paths import resources_dir
@@ -41,6 +43,8 @@ class Progress:
     assessments: int
     #: Levels seen in support sessions (their autonomy), shown as observed, not assessed.
     observed: dict[str, Observation]
+    #: The levels per area on each assessment day, oldest first.
+    timeline: list[ProgressPoint]
 
 
 class Skills:
@@ -133,6 +137,7 @@ class Skills:
             gained=items_gained(first, now),
             assessments=len(found),
             observed=observations_from_sessions(framework, sessions),
+            timeline=progress_timeline(framework, found),
         )
 
     def add_goal(self, goal: SkillGoal, today: date | None = None) -> SkillGoal:
