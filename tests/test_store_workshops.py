@@ -196,6 +196,25 @@ def test_attended_workshops_show_in_history_and_count_as_activity(centre):
     assert store.residents.search("zola")[0].last_activity is None
 
 
+def test_a_merge_moves_registrations_and_keeps_one_per_session(centre):
+    store, tablet, (emile, zoe, *_rest) = centre
+    today = date.today().isoformat()
+    both = store.workshops.create_occurrence(template(tablet.id, date=today))
+    only_source = store.workshops.create_occurrence(
+        template(tablet.id, date=today, start_time="09:00", end_time="11:00")
+    )
+    for occurrence in (both, only_source):
+        store.workshops.register(occurrence.id, zoe.id)
+    store.workshops.register(both.id, emile.id)
+    store.workshops.set_attendance(both.id, zoe.id, "present")
+    # Zoé's record is a duplicate of Émile's: the person is counted once per session.
+    store.residents.merge(zoe.id, emile.id)
+    assert store.workshops.history(zoe.id) == []
+    lines = {line.occurrence_id: line.attendance for line in store.workshops.history(emile.id)}
+    assert lines == {both.id: "present", only_source.id: None}
+    assert [p.last_name for p in store.workshops.participants(both.id)] == ["Zola"]
+
+
 def test_sheets_not_entered_until_attendance_and_scan(centre, tmp_path):
     store, tablet, _residents = centre
     past = (date.today() - timedelta(days=2)).isoformat()

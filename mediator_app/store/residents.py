@@ -13,6 +13,7 @@ from mediator_app.store import search
 from mediator_app.store.errors import NotFoundError, StoreError
 
 if TYPE_CHECKING:
+    from mediator_app.store.changes import ChangeWriter
     from mediator_app.store.database import Store
 
 _COLUMNS = ", ".join(f.name for f in fields(Resident))
@@ -129,8 +130,9 @@ class Residents:
         """Merge ``source`` into ``target`` in one transaction.
 
         The target keeps its values and fills its gaps from the source; the source's
-        sessions move to the target; the source stays as a pointer to the target, so a
-        search for its name finds the target.
+        sessions, skill assessments, goals and workshop registrations move to the target;
+        the source stays as a pointer to the target, so a search for its name finds the
+        target.
         """
         if source_id == target_id:
             raise StoreError(N_("A resident cannot be merged with itself."))
@@ -146,12 +148,39 @@ class Residents:
         with self._store.write() as writer:
             if gaps:
                 writer.update("resident", target_id, gaps)
-            for (session_id,) in self._store.conn.execute(
-                "SELECT id FROM support_session WHERE resident_id = ?", (source_id,)
-            ).fetchall():
-                writer.update("support_session", session_id, {"resident_id": target_id})
+            for table in ("support_session", "skill_assessment", "skill_goal"):
+                for (row_id,) in self._store.conn.execute(
+                    f"SELECT id FROM {table} WHERE resident_id = ?", (source_id,)
+                ).fetchall():
+                    writer.update(table, row_id, {"resident_id": target_id})
+            self._move_registrations(writer, source_id, target_id)
             writer.update("resident", source_id, {"merged_into": target_id})
         return self.get(target_id)
+
+    def _move_registrations(self, writer: ChangeWriter, source_id: str, target_id: str) -> None:
+        """Workshop registrations follow the person. Where both records were registered
+        to the same session, the target's registration stays, with the source's
+        attendance filling its gaps, and the source's is removed."""
+        conn = self._store.conn
+        for row_id, occurrence_id, attendance, arrival in conn.execute(
+            "SELECT id, occurrence_id, attendance, arrival_time FROM registration "
+            "WHERE resident_id = ?",
+            (source_id,),
+        ).fetchall():
+            existing = conn.execute(
+                "SELECT id, attendance FROM registration "
+                "WHERE occurrence_id = ? AND resident_id = ?",
+                (occurrence_id, target_id),
+            ).fetchone()
+            if existing is None:
+                writer.update("registration", row_id, {"resident_id": target_id})
+                continue
+            if existing[1] is None and attendance is not None:
+                writer.update(
+                    "registration", existing[0],
+                    {"attendance": attendance, "arrival_time": arrival},
+                )  # fmt: skip
+            writer.delete("registration", row_id)
 
     def shown(self, resident_id: str) -> str:
         """The id under which a resident is shown: its merge target, if it was merged."""
