@@ -18,6 +18,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 from demo_db import demo_database
@@ -37,6 +38,9 @@ SERIES_TARGET_S = 3.0
 #: Opening a file feels immediate below a tenth of a second.
 FILE_OPEN_TARGET_MS = 100.0
 START_TARGET_S = 2.0
+#: The centre's progress over a year, as a coordinator's view opens it.
+PROGRESS_TARGET_MS = 1000.0
+PROGRESS_RUNS = 7
 RSS_TARGET_MB = 200.0
 START_RUNS = 3
 WINDOW_START = Path(__file__).resolve().parent / "window_start.py"
@@ -240,6 +244,46 @@ def file_open_rows(store: Store) -> list[Row]:
     ]
 
 
+# --- Centre progress -----------------------------------------------------------------------
+
+
+def centre_progress_rows(store: Store) -> list[Row]:
+    """``store.skills.centre_progress`` over the year up to the latest assessment: the
+    first run, then the median of a few, beside the bare read of every assessment (the
+    same rows in the same order, no JSON parsed) as the baseline."""
+    count, residents, latest = store.conn.execute(
+        "SELECT COUNT(*), COUNT(DISTINCT resident_id), MAX(assessed_on) FROM skill_assessment"
+    ).fetchone()
+    end = date.fromisoformat(latest) if latest else date.today()
+    start = end - timedelta(days=364)
+    raw_sql = (
+        "SELECT resident_id, framework_version, assessed_on, ratings FROM skill_assessment "
+        "ORDER BY resident_id, assessed_on, created_at"
+    )
+    first_ms = timed(lambda: store.skills.centre_progress(start, end))
+    runs = [timed(lambda: store.skills.centre_progress(start, end)) for _ in range(PROGRESS_RUNS)]
+    raw = [timed(lambda: store.conn.execute(raw_sql).fetchall()) for _ in range(PROGRESS_RUNS)]
+    found = store.skills.centre_progress(start, end)
+    baseline = statistics.median(raw)
+    label = f"{count:,} assessments of {residents:,} residents"
+    if not count:
+        label += "; none: build the database again with --rebuild"
+    return [
+        Row(f"Centre progress view (period of a year: {label})", ""),
+        Row("  first run", f"{first_ms:.2f} ms"),
+        checked(
+            f"  median of {PROGRESS_RUNS} runs",
+            statistics.median(runs),
+            PROGRESS_TARGET_MS,
+            "ms",
+            baseline,
+        ),
+        Row("  max", f"{max(runs):.2f} ms"),
+        Row("  assessed / moved up in the year", f"{found.assessed:,} / {found.moved_up_any:,}"),
+        Row("  raw SQL read of every assessment, median (baseline)", f"{baseline:.2f} ms"),
+    ]
+
+
 # --- Attendance sheets ---------------------------------------------------------------------
 
 
@@ -390,6 +434,7 @@ def main() -> int:
         ("resident list scroll", lambda: resident_scroll_rows(store)),
         ("history scroll", lambda: history_scroll_rows(store)),
         ("resident file", lambda: file_open_rows(store)),
+        ("centre progress", lambda: centre_progress_rows(store)),
         ("attendance sheets", sheet_rows),
         ("start-up", lambda: start_rows(demo.path)),
     )

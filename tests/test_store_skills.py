@@ -9,6 +9,7 @@ import pytest
 from mediator_app.domain.resident import Resident
 from mediator_app.domain.skills import Framework, FrameworkRegistry, SkillAssessment, SkillGoal
 from mediator_app.domain.validation import ValidationError
+from mediator_app.store.errors import NotFoundError
 from mediator_app.store.skills import Skills
 from tests.test_domain_skills import tiny
 
@@ -97,6 +98,39 @@ def test_goals_are_set_listed_and_achieved(skills):
     with pytest.raises(ValidationError):
         service.add_goal(SkillGoal(helene.id, "tiny", "1.0", "mail.send", "2025-01-15"), TODAY)
     assert log_size(store) == before
+
+
+def test_a_goal_is_removed_through_the_change_log(skills):
+    store, service, helene = skills
+    goal = service.add_goal(SkillGoal(helene.id, "tiny", "1.0", "mail.send", "2027-01-15"), TODAY)
+    service.remove_goal(goal.id)
+    assert service.goals(helene.id) == []
+    entry = store.conn.execute(
+        "SELECT op, row_id FROM change_log ORDER BY id DESC LIMIT 1"
+    ).fetchone()
+    assert entry == ("delete", goal.id)
+    with pytest.raises(NotFoundError):
+        service.remove_goal(goal.id)
+
+
+def test_a_merge_moves_assessments_and_goals_to_the_file_kept(skills):
+    store, service, helene = skills
+    twin = store.residents.create(Resident(first_name="Helene", last_name="Petit", **CONSENT))
+    service.record_assessment(
+        SkillAssessment(twin.id, "tiny", "1.0", "2026-02-01", {"device.on": "not_yet"}),
+        today=TODAY,
+    )
+    service.record_assessment(
+        SkillAssessment(helene.id, "tiny", "1.0", "2026-06-01", {"device.on": "autonomous"}),
+        today=TODAY,
+    )
+    service.add_goal(SkillGoal(twin.id, "tiny", "1.0", "mail.send", "2027-01-15"), TODAY)
+    store.residents.merge(twin.id, helene.id)
+    progress = service.progress(helene.id, "tiny")
+    assert progress.assessments == 2
+    assert progress.first == {"device.on": "not_yet"} and progress.gained == ["device.on"]
+    assert [goal.item_id for goal in service.goals(helene.id)] == ["mail.send"]
+    assert service.assessments(twin.id) == [] and service.goals(twin.id) == []
 
 
 def test_the_shipped_framework_is_the_stores_default(store):

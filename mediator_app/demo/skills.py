@@ -9,8 +9,11 @@ from datetime import date, timedelta
 from mediator_app.domain.skills import LEVEL_RANK, SKILL_LEVELS, SkillAssessment, SkillGoal
 from mediator_app.store.database import Store
 
-#: At most this many residents get assessments: enough to show progress, quick to make.
-ASSESSED_RESIDENTS = 120
+#: About one resident in this many gets assessments, as a centre assesses some of the
+#: people it helps: a 50,000-resident centre has about 10,000 assessed residents.
+RESIDENTS_PER_ASSESSED = 5
+#: But at least this many, when there are as many residents: enough to show progress.
+ASSESSED_MINIMUM = 120
 ITEMS_PER_DIAGNOSTIC = (8, 16)
 
 
@@ -23,7 +26,8 @@ def generate_assessments(
         return 0
     framework = store.skills.current_framework()
     items = [item.id for item in framework.items]
-    chosen = rng.sample(resident_ids, k=min(ASSESSED_RESIDENTS, len(resident_ids)))
+    wanted = max(ASSESSED_MINIMUM, len(resident_ids) // RESIDENTS_PER_ASSESSED)
+    chosen = rng.sample(resident_ids, k=min(wanted, len(resident_ids)))
     made = 0
     with store.write():
         for resident_id in chosen:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -11,9 +11,9 @@ from mediator_app.domain.skills import (
     Framework,
     FrameworkRegistry,
     Observation,
+    ProgressPoint,
     SkillAssessment,
     SkillGoal,
-    ProgressPoint,
     area_scores,
     items_gained,
     latest_ratings,
@@ -26,6 +26,7 @@ from mediator_app.store.errors import NotFoundError
 
 if TYPE_CHECKING:
     from mediator_app.store.database import Store
+    from mediator_app.store.progress_stats import CentreProgress
 
 DEFAULT_FRAMEWORK = "passerelle-beginner"
 
@@ -44,7 +45,7 @@ class Progress:
     #: Levels seen in support sessions (their autonomy), shown as observed, not assessed.
     observed: dict[str, Observation]
     #: The levels per area on each assessment day, oldest first.
-    timeline: list[ProgressPoint]
+    timeline: list[ProgressPoint] = field(default_factory=list)
 
 
 class Skills:
@@ -140,6 +141,16 @@ class Skills:
             timeline=progress_timeline(framework, found),
         )
 
+    def centre_progress(
+        self, start: date, end: date, framework_name: str = DEFAULT_FRAMEWORK
+    ) -> CentreProgress:
+        """The centre's progress over ``start``..``end`` (both included), as defined on
+        ``CentreProgress``; an unknown framework version is refused, as in ``progress``."""
+        # Imported here: progress_stats imports this module.
+        from mediator_app.store.progress_stats import centre_progress
+
+        return centre_progress(self._store.conn, self.registry, start, end, framework_name)
+
     def add_goal(self, goal: SkillGoal, today: date | None = None) -> SkillGoal:
         framework = self.registry.get(goal.framework, goal.framework_version)
         problems = goal.problems(framework, today or date.today())
@@ -167,6 +178,15 @@ class Skills:
             raise NotFoundError(id=goal_id)
         with self._store.write() as writer:
             writer.update("skill_goal", goal_id, {"achieved_on": (on or date.today()).isoformat()})
+
+    def remove_goal(self, goal_id: str) -> None:
+        """Remove a goal set by mistake or given up; its skill's ratings stay."""
+        if not self._store.conn.execute(
+            "SELECT 1 FROM skill_goal WHERE id = ?", (goal_id,)
+        ).fetchone():
+            raise NotFoundError(id=goal_id)
+        with self._store.write() as writer:
+            writer.delete("skill_goal", goal_id)
 
     def goals(self, resident_id: str, open_only: bool = False) -> list[SkillGoal]:
         """A resident's goals, the nearest target first."""
