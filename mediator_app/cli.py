@@ -184,25 +184,15 @@ def print_sheets(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def print_passport(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Write a resident's digital passport; prints the page count."""
-    from mediator_app.reports.passport import passport_from_progress, write_passport
-    from mediator_app.store.mediators import find_mediator
+    from mediator_app.reports.passport import write_passport
+    from mediator_app.reports.passports import passport_for_resident
 
     with _opened(args.db) as store:
-        resident = store.residents.get(store.residents.shown(args.resident))
-        desk = store.ensure_desk()
-        assessments = store.skills.assessments(resident.id)
-        mediator = find_mediator(store, desk.mediator_id) if desk.mediator_id else None
-        language = args.passport_language or resident.language or desk.language
-        passport = passport_from_progress(
-            store.skills.progress(resident.id),
-            first_name=resident.first_name or resident.last_name,
-            centre=desk.centre_name,
-            language=language if language in PARTNER_LANGUAGES else "fr",
-            goals=store.skills.goals(resident.id, open_only=True),
-            first_assessed_on=_day(assessments[0].assessed_on) if assessments else None,
-            last_assessed_on=_day(assessments[-1].assessed_on) if assessments else None,
+        passport = passport_for_resident(
+            store,
+            args.resident,
+            language=args.passport_language,
             encouragement=args.encouragement,
-            mediator_first_name=mediator.name.split()[0] if mediator else "",
         )
     pages = write_passport(passport, args.output)
     out.write(
@@ -213,10 +203,6 @@ def print_passport(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         + "\n"
     )
     return EXIT_OK
-
-
-def _day(text: str) -> date:
-    return date.fromisoformat(text)
 
 
 def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:

@@ -43,3 +43,34 @@ def store(db_path: Path):
     opened.ensure_desk(name="Desk 1", centre_name="Test centre", configured=True)
     yield opened
     opened.close()
+
+
+@pytest.fixture
+def desk(store, db_path, qtbot, tmp_path):
+    """A main window on a configured desk with three residents; yields the window, its
+    store and worker, and Hélène D'Aubigné."""
+    from mediator_app.domain.resident import Resident
+    from mediator_app.settings import Settings
+    from mediator_app.store.mediators import add_mediator
+    from mediator_app.ui.main_window import MainWindow
+    from mediator_app.ui.worker import DatabaseWorker
+    from tests.ui_helpers import CONSENT
+
+    mediator = add_mediator(store, "Nadia Belkacem")
+    store.configure_desk(
+        name="Desk 1", centre_name="Centre social", country="FR", language="fr",
+        mediator_id=mediator.id,
+    )  # fmt: skip
+    helene = store.residents.create(
+        Resident(first_name="Hélène", last_name="D'Aubigné", birth_year=1951, **CONSENT)
+    )
+    store.residents.create(Resident(first_name="Karim", last_name="Ben Saïd", **CONSENT))
+    store.residents.create(Resident(first_name="Thị", last_name="Nguyễn", **CONSENT))
+    worker = DatabaseWorker(db_path, mediator.id)
+    window = MainWindow(store, worker, Settings(tmp_path / "settings.json"))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    yield window, store, worker, helene
+    worker.stop()

@@ -101,10 +101,16 @@ def test_screenshot_command_renders_every_screen(qtbot, tmp_path):
         "07-first-run.png",
         "08-workshops.png",
         "09-attendance-entry.png",
+        "10-skills.png",
+        "11-reassessment.png",
+        "12-goals.png",
+        "13-passport.png",
+        "14-statistics.png",
     ]
-    main_screen = QImage(str(out / "01-residents.png"))
-    assert (main_screen.width(), main_screen.height()) == (1366, 768)
-    assert not _is_blank(main_screen)
+    for name in ("01-residents.png", "10-skills.png", "14-statistics.png"):
+        main_screen = QImage(str(out / name))
+        assert (main_screen.width(), main_screen.height()) == (1366, 768)
+        assert not _is_blank(main_screen)
 
 
 def _is_blank(image: QImage) -> bool:

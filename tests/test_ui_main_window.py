@@ -4,20 +4,17 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from mediator_app.domain.resident import Resident
 from mediator_app.domain.session import SupportSession
-from mediator_app.settings import Settings
-from mediator_app.store.mediators import add_mediator
-from mediator_app.ui.main_window import TODAY_TAB, MainWindow
+from mediator_app.ui.main_window import TODAY_TAB
 from mediator_app.ui.resident_dialog import ResidentDialog
 from mediator_app.ui.session_dialog import SessionDialog
-from mediator_app.ui.worker import DatabaseWorker
-
-CONSENT = {"consent_date": "2026-01-05", "consent_version": "2026-1"}
+from tests.ui_helpers import CONSENT
+from tests.ui_helpers import active_dialog as _active_dialog
+from tests.ui_helpers import wait_idle as _wait_idle
 
 
 class KeyCounter:
@@ -33,40 +30,6 @@ class KeyCounter:
     def press(self, key: Qt.Key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
         self.actions += 1
         self._qtbot.keyClick(QApplication.focusWidget(), key, modifier)
-
-
-@pytest.fixture
-def desk(store, db_path, qtbot, tmp_path):
-    mediator = add_mediator(store, "Nadia Belkacem")
-    store.configure_desk(
-        name="Desk 1", centre_name="Centre social", country="FR", language="fr",
-        mediator_id=mediator.id,
-    )  # fmt: skip
-    helene = store.residents.create(
-        Resident(first_name="Hélène", last_name="D'Aubigné", birth_year=1951, **CONSENT)
-    )
-    store.residents.create(Resident(first_name="Karim", last_name="Ben Saïd", **CONSENT))
-    store.residents.create(Resident(first_name="Thị", last_name="Nguyễn", **CONSENT))
-    worker = DatabaseWorker(db_path, mediator.id)
-    window = MainWindow(store, worker, Settings(tmp_path / "settings.json"))
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    yield window, store, worker, helene
-    worker.stop()
-
-
-def _wait_idle(qtbot, worker) -> None:
-    qtbot.waitUntil(lambda: not worker.busy, timeout=5000)
-
-
-def _active_dialog(qtbot, window):
-    """The dialog the window opened, once it has the keyboard (as the mediator sees it)."""
-    dialog = window.active_dialog
-    assert dialog is not None
-    qtbot.waitUntil(dialog.isActiveWindow, timeout=3000)
-    return dialog
 
 
 def test_search_box_has_focus_at_start(desk):
@@ -483,12 +446,15 @@ def test_the_file_shows_skills_per_area_and_goals(desk, qtbot):
     window.open_resident(helene.id)
     text = window.resident_file.skills.text()
     assert "2 assessments" in text
-    assert ": ■□□□ → ■■■■" in text  # from not yet to autonomous
+    assert "■□□□ → ■■■■" in text  # from not yet to autonomous
     assert "1 skill gained" in text
-    assert "Goal by" in text and framework.item("device.connect_wifi").label("en") in text
+    assert "1 goal to reach" in text
+    goals = window.resident_file.skills_panel.goals_model
+    assert goals.rowCount() == 1
+    assert goals.data(goals.index(0, 0)) == framework.item("device.connect_wifi").label("en")
 
 
 def test_the_file_hides_skills_when_none_were_assessed(desk):
     window, _store, _worker, helene = desk
     window.open_resident(helene.id)
-    assert not window.resident_file.skills.isVisibleTo(window.resident_file)
+    assert "No assessment yet" in window.resident_file.skills.text()

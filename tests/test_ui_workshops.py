@@ -31,6 +31,7 @@ from mediator_app.settings import Settings
 from mediator_app.store.mediators import add_mediator
 from mediator_app.ui.main_window import WORKSHOPS_TAB, MainWindow
 from mediator_app.ui.resident_dialog import ResidentDialog
+from mediator_app.ui.resident_file import WORKSHOPS_SECTION
 from mediator_app.ui.worker import DatabaseWorker
 from mediator_app.ui.workshops.anonymous_dialog import AnonymousCountsDialog
 from mediator_app.ui.workshops.attendance_entry import AttendanceEntryDialog
@@ -717,6 +718,8 @@ def test_the_resident_file_shows_the_workshops(past_session, qtbot):
     store.workshops.set_attendance(occurrence.id, order[0], "present")
     window.open_resident(order[0])
     file = window.resident_file
+    assert file.sections.tabText(WORKSHOPS_SECTION) == "Workshops (1)"
+    file.sections.setCurrentIndex(WORKSHOPS_SECTION)
     assert file.workshops.isVisibleTo(file)
     assert file.workshops_model.rowCount() == 1
     assert file.workshops_model.index(0, 1).data() == "Smartphone : premiers pas"
@@ -734,7 +737,9 @@ def test_a_resident_without_workshops_shows_no_workshop_list(desk):
     window, store, _worker = desk
     resident = _resident(store, "Karim", "Ben Saïd")
     window.open_resident(resident.id)
-    assert not window.resident_file.workshops.isVisibleTo(window.resident_file)
+    sections = window.resident_file.sections
+    assert sections.tabText(WORKSHOPS_SECTION) == "Workshops (0)"
+    assert not sections.isTabEnabled(WORKSHOPS_SECTION)
 
 
 # Every dialog: labels, accessible names, mnemonics --------------------------------------

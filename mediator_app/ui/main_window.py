@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import date
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
@@ -35,10 +36,13 @@ from mediator_app.i18n import _, format_number, ngettext
 from mediator_app.settings import Settings, sheet_options
 from mediator_app.store import Store
 from mediator_app.store.mediators import find_mediator
+from mediator_app.ui.goals_dialog import open_goal_choices
 from mediator_app.ui.models import ID_ROLE, ResidentListModel
 from mediator_app.ui.resident_dialog import ResidentDialog
 from mediator_app.ui.resident_file import ResidentFile
 from mediator_app.ui.session_dialog import SessionDialog
+from mediator_app.ui.skills_actions import SkillsActions
+from mediator_app.ui.statistics_page import StatisticsPage
 from mediator_app.ui.today_view import TodayView
 from mediator_app.ui.widgets import (
     explain_failure,
@@ -49,7 +53,7 @@ from mediator_app.ui.widgets import (
 from mediator_app.ui.worker import DatabaseWorker
 from mediator_app.ui.workshops import WorkshopsPage
 
-RESIDENTS_TAB, TODAY_TAB, WORKSHOPS_TAB = 0, 1, 2
+RESIDENTS_TAB, TODAY_TAB, WORKSHOPS_TAB, STATISTICS_TAB = range(4)
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,8 @@ class MainWindow(QMainWindow):
         self.workshops_page.reveal_requested.connect(self._reveal_workshops)
         self.workshops_page.dialog_opened.connect(self._track_dialog)
         self.tabs.addTab(self.workshops_page, _("&Workshops"))
+        self.statistics_page = StatisticsPage(store, worker, self)
+        self.tabs.addTab(self.statistics_page, _("Stat&istics"))
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self.setCentralWidget(self.tabs)
         self.actions_by_name = self._create_actions()
@@ -155,6 +161,19 @@ class MainWindow(QMainWindow):
         self.resident_file.merge_requested.connect(self._merge_residents)
         self.resident_file.follow_up_done_requested.connect(self._mark_follow_up_done)
         self.resident_file.workshop_occurrence_requested.connect(self.show_workshop_occurrence)
+        self.skills_actions = SkillsActions(
+            self,
+            self._store,
+            self._worker,
+            self._open_dialog,
+            lambda message: self.statusBar().showMessage(message, 5000),
+        )
+        skills = self.resident_file.skills_panel
+        skills.assess_requested.connect(self.assess_skills)
+        skills.goals_requested.connect(self.set_goals)
+        skills.passport_requested.connect(self.print_passport)
+        skills.goal_achieved_requested.connect(self.skills_actions.mark_goal_achieved)
+        skills.goal_removal_requested.connect(self.skills_actions.remove_goal)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
@@ -179,15 +198,23 @@ class MainWindow(QMainWindow):
             ActionSpec("edit_resident", _("&Edit the resident's file…"), QKeySequence("Ctrl+E"),
                        "edit_resident"),
             ActionSpec("today", _("&Today"), QKeySequence("Ctrl+T"), "show_today"),
+            ActionSpec("assess", _("Assess the &skills…"), QKeySequence("Ctrl+Shift+A"),
+                       "assess_skills"),
+            ActionSpec("goals", _("Set &goals…"), QKeySequence("Ctrl+Shift+G"), "set_goals"),
+            ActionSpec("passport", _("Digital &passport…"), QKeySequence("Ctrl+Shift+P"),
+                       "print_passport"),
             ActionSpec("workshops", _("&Go to the workshops"), QKeySequence("Ctrl+W"),
                        "show_workshops"),
+            ActionSpec("statistics", _("Stat&istics"), QKeySequence("Ctrl+Shift+S"),
+                       "show_statistics"),
             ActionSpec("settings", _("&Settings…"), QKeySequence.StandardKey.Preferences,
                        "open_settings"),
             ActionSpec("quit", _("&Quit"), QKeySequence.StandardKey.Quit, "close"),
         )  # fmt: skip
         menus = {
             _("&File"): ("new_resident", "settings", "quit"),
-            _("&Desk"): ("find", "log_session", "anonymous_visit", "edit_resident", "today"),
+            _("&Desk"): ("find", "log_session", "anonymous_visit", "edit_resident", "today", "",
+                         "assess", "goals", "passport", "", "statistics"),
             # The workshops page owns its actions ("" is a separator).
             _("W&orkshops"): ("workshops", "", "new_workshop", "edit_workshop", "schedule",
                               "move", "cancel_occurrence", "", "register", "register_series",
@@ -315,6 +342,10 @@ class MainWindow(QMainWindow):
     def show_workshops(self) -> None:
         self.tabs.setCurrentIndex(WORKSHOPS_TAB)
         self.workshops_page.focus_main_list()
+
+    def show_statistics(self) -> None:
+        self.tabs.setCurrentIndex(STATISTICS_TAB)
+        self.statistics_page.preset.setFocus()
 
     def _reveal_workshops(self) -> None:
         self.tabs.setCurrentIndex(WORKSHOPS_TAB)
@@ -454,6 +485,31 @@ class MainWindow(QMainWindow):
             return
         self._session_dialog(resident.id, resident.full_name, None)
 
+    def _open_resident_or_say(self) -> str | None:
+        """The id of the resident whose file is open; without one, says what to do."""
+        resident = self.resident_file.resident
+        if resident is None:
+            self.statusBar().showMessage(_("Open a resident's file first."), 5000)
+            return None
+        return resident.id
+
+    def assess_skills(self) -> None:
+        resident_id = self._open_resident_or_say()
+        if resident_id:
+            self.resident_file.show_skills()
+            self.skills_actions.open_diagnostic(resident_id)
+
+    def set_goals(self) -> None:
+        resident_id = self._open_resident_or_say()
+        if resident_id:
+            self.resident_file.show_skills()
+            self.skills_actions.open_goals(resident_id)
+
+    def print_passport(self) -> None:
+        resident_id = self._open_resident_or_say()
+        if resident_id:
+            self.skills_actions.open_passport(resident_id)
+
     def log_anonymous_visit(self) -> None:
         self._session_dialog(None, "", None)
 
@@ -464,7 +520,10 @@ class MainWindow(QMainWindow):
     def _session_dialog(
         self, resident_id: str | None, name: str, session: SupportSession | None
     ) -> None:
-        dialog = SessionDialog(self, resident_id=resident_id, resident_name=name, session=session)
+        goals = open_goal_choices(self._store, resident_id) if resident_id else []
+        dialog = SessionDialog(
+            self, resident_id=resident_id, resident_name=name, session=session, goals=goals
+        )
         dialog.accepted.connect(lambda: self._on_session_dialog_accepted(dialog, session, name))
         self._open_dialog(dialog)
 
@@ -474,18 +533,24 @@ class MainWindow(QMainWindow):
         result = dialog.result_session
         if result is None:
             return
-        if original is None:
-            self._run_write(
-                lambda store: store.sessions.create(result),
-                on_success=lambda saved: self._after_session_saved(saved, name),
-                topics=("sessions",),
-            )
-        else:
-            self._run_write(
-                lambda store: store.sessions.update(replace(result, id=original.id)),
-                on_success=lambda saved: self._after_session_saved(saved, name),
-                topics=("sessions",),
-            )
+        achieved = dialog.achieved_goal_ids
+
+        def save(store: Store) -> SupportSession:
+            # The session and the goals it reached are saved together, or not at all.
+            with store.write():
+                if original is None:
+                    saved = store.sessions.create(result)
+                else:
+                    saved = store.sessions.update(replace(result, id=original.id))
+                for goal_id in achieved:
+                    store.skills.mark_goal_achieved(goal_id, date.fromisoformat(saved.date))
+            return saved
+
+        self._run_write(
+            save,
+            on_success=lambda saved: self._after_session_saved(saved, name),
+            topics=("sessions", "skills") if achieved else ("sessions",),
+        )
 
     def _after_session_saved(self, session: SupportSession, name: str) -> None:
         if name:
@@ -544,6 +609,10 @@ class MainWindow(QMainWindow):
                 self.results.setCurrentIndex(self.results_model.index(row, 0))
             self.resident_file.refresh()
             self.today_view.refresh()
+        if "skills" in topics:
+            self.resident_file.refresh()
+        if topics & {"skills", "residents"}:
+            self.statistics_page.mark_stale()
         if topics & {"workshops", "residents"}:
             self.workshops_page.refresh()
             if "workshops" in topics:

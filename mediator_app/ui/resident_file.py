@@ -9,13 +9,13 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFrame,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
     QLabel,
     QPushButton,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -23,14 +23,23 @@ from PySide6.QtWidgets import (
 from mediator_app.domain.codes import AGE_BANDS, GENDERS, SOCIAL_STATUSES, age_band_for
 from mediator_app.domain.resident import Resident
 from mediator_app.domain.session import SupportSession
-from mediator_app.domain.validation import ValidationError
-from mediator_app.i18n import _, current_language, format_date, ngettext
+from mediator_app.i18n import _, format_date, ngettext
 from mediator_app.store import NotFoundError, Store
 from mediator_app.ui.models import ID_ROLE, SessionHistoryModel, theme_labels
+from mediator_app.ui.skills_panel import SkillsPanel
 from mediator_app.ui.widgets import WARNING_SIGN, fit_columns_to_headers
 from mediator_app.ui.workshops.models import WorkshopHistoryModel
 
+SESSIONS_SECTION, WORKSHOPS_SECTION, SKILLS_SECTION = range(3)
 BANNER_STYLE = "background: #fff4ce; color: #3b2f00; padding: 6px; border-radius: 3px;"
+
+
+def _page(label: QLabel, view: QTableView) -> QWidget:
+    page = QWidget()
+    layout = QVBoxLayout(page)
+    layout.addWidget(label)
+    layout.addWidget(view, 1)
+    return page
 
 
 class ResidentFile(QWidget):
@@ -62,10 +71,9 @@ class ResidentFile(QWidget):
         self.profile.setTextFormat(Qt.TextFormat.PlainText)
         self.consent = QLabel()
         self.consent.setWordWrap(True)
-        self.skills = QLabel()
-        self.skills.setObjectName("residentSkills")
-        self.skills.setWordWrap(True)
-        self.skills.setTextFormat(Qt.TextFormat.PlainText)
+        self.skills_panel = SkillsPanel(store)
+        #: The summary of skills per area, first assessment and now.
+        self.skills = self.skills_panel.summary
         self.follow_ups = QLabel()
         self.follow_ups.setWordWrap(True)
         self.follow_ups.setStyleSheet(BANNER_STYLE)
@@ -128,21 +136,19 @@ class ResidentFile(QWidget):
         fit_columns_to_headers(self.workshops, (105, 240, 110))
         self.workshops.activated.connect(self._on_workshop_activated)
 
-        separator = QFrame()
-        separator.setFrameShape(QFrame.Shape.HLine)
+        self.sections = QTabWidget()
+        self.sections.setObjectName("residentSections")
+        self.sections.addTab(_page(self.history_label, self.history), "")
+        self.sections.addTab(_page(self.workshops_label, self.workshops), "")
+        self.sections.addTab(self.skills_panel, "")
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.profile)
         layout.addWidget(self.consent)
-        layout.addWidget(self.skills)
         layout.addWidget(self.follow_ups)
         layout.addLayout(duplicate_row)
         layout.addLayout(actions_row)
-        layout.addWidget(separator)
-        layout.addWidget(self.history_label)
-        layout.addWidget(self.history, 3)
-        layout.addWidget(self.workshops_label)
-        layout.addWidget(self.workshops, 1)
+        layout.addWidget(self.sections, 1)
         self.show_resident(None)
 
     @property
@@ -172,28 +178,23 @@ class ResidentFile(QWidget):
             self._resident = None
         resident = self._resident
         has_resident = resident is not None
-        for widget in (self.log_button, self.edit_button, self.history):
+        for widget in (self.log_button, self.edit_button, self.history, self.sections):
             widget.setEnabled(has_resident)
         if resident is None:
             self.heading.setText(_("No resident open"))
             self.profile.setText(_("Type a name in the search box, then press Enter."))
-            for label in (
-                self.consent,
-                self.skills,
-                self.follow_ups,
-                self.duplicates,
-                self.history_label,
-            ):
+            for label in (self.consent, self.follow_ups, self.duplicates, self.history_label):
                 label.hide()
             self.merge_button.hide()
             self.history_model.set_resident(None)
             self._show_workshops(None)
+            self.skills_panel.show_resident(None)
+            self._name_sections(0, 0)
             return
         self.heading.setText(resident.full_name)
         self.profile.setText(self._profile_text(resident))
         self.consent.setText(self._consent_text(resident))
         self.consent.show()
-        self._show_skills(resident)
         self._show_follow_ups(resident)
         self._show_duplicates(resident)
         self.history_model.set_resident(resident.id)
@@ -204,6 +205,21 @@ class ResidentFile(QWidget):
         )
         self.history_label.show()
         self._show_workshops(resident)
+        self.skills_panel.show_resident(resident.id)
+        self._name_sections(count, self.workshops_model.rowCount())
+
+    def show_skills(self) -> None:
+        """Bring the digital skills forward."""
+        self.sections.setCurrentIndex(SKILLS_SECTION)
+
+    def _name_sections(self, sessions: int, workshops: int) -> None:
+        """Tab titles with their counts, so what is inside shows without opening it."""
+        self.sections.setTabText(SESSIONS_SECTION, _("Sessions (%(count)s)") % {"count": sessions})
+        self.sections.setTabText(
+            WORKSHOPS_SECTION, _("Workshops (%(count)s)") % {"count": workshops}
+        )
+        self.sections.setTabText(SKILLS_SECTION, _("Digital skills"))
+        self.sections.setTabEnabled(WORKSHOPS_SECTION, workshops > 0)
 
     def _show_workshops(self, resident: Resident | None) -> None:
         attended = self._store.workshops.history(resident.id) if resident else []
@@ -217,7 +233,6 @@ class ResidentFile(QWidget):
             % {"count": len(attended)}
         )
         self.workshops_label.setVisible(bool(attended))
-        self.workshops.setVisible(bool(attended))
 
     def _on_workshop_activated(self, index) -> None:
         occurrence_id = self.workshops_model.data(index, ID_ROLE)
@@ -262,52 +277,6 @@ class ResidentFile(QWidget):
             "who": resident.consent_collected_by or "—",
             "version": resident.consent_version or "—",
         }
-
-    def _show_skills(self, resident: Resident) -> None:
-        """Digital skills per area, at the first assessment and now, and open goals."""
-        try:
-            progress = self._store.skills.progress(resident.id)
-            goals = self._store.skills.goals(resident.id, open_only=True)
-        except ValidationError as error:  # an assessment of a framework not known here
-            self.skills.setText(f"{WARNING_SIGN} " + error.problems["framework"].render(_))
-            self.skills.show()
-            return
-        if not progress.assessments and not goals:
-            self.skills.hide()
-            return
-        language = current_language()
-        lines = [
-            ngettext(
-                "Digital skills (%(count)s assessment):",
-                "Digital skills (%(count)s assessments):",
-                progress.assessments,
-            )
-            % {"count": progress.assessments}
-        ]
-        for area in progress.framework.areas:
-            now = progress.now_scores[area.id]
-            if now is None:
-                continue
-            first = progress.first_scores[area.id]
-            levels = skill_bar(now) if first is None else f"{skill_bar(first)} → {skill_bar(now)}"
-            lines.append(f"  {area.title(language)}: {levels}")
-        if progress.gained:
-            lines.append(
-                ngettext("%(count)s skill gained", "%(count)s skills gained", len(progress.gained))
-                % {"count": len(progress.gained)}
-            )
-        for goal in goals:
-            lines.append(
-                _("Goal by %(date)s: %(skill)s")
-                % {
-                    "date": format_date(goal.target_date),
-                    "skill": progress.framework.item(goal.item_id).label(language)
-                    if goal.item_id in {item.id for item in progress.framework.items}
-                    else goal.item_id,
-                }
-            )
-        self.skills.setText("\n".join(lines))
-        self.skills.show()
 
     def _show_follow_ups(self, resident: Resident) -> None:
         open_follow_ups = self._store.sessions.open_follow_ups(resident.id)
@@ -392,10 +361,3 @@ class ResidentFile(QWidget):
         session = self.selected_session()
         if session is not None and session.follow_up_needed:
             self.follow_up_done_requested.emit(session.id)
-
-
-def skill_bar(score: float) -> str:
-    """A level from 0 (not yet) to 3 (autonomous) as four boxes, filled to the level:
-    readable without colour, like the passport's bar."""
-    filled = round(score) + 1
-    return "■" * filled + "□" * (4 - filled)

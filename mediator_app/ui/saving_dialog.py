@@ -12,8 +12,7 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from mediator_app.domain.validation import Problem, ValidationError
 from mediator_app.i18n import _
-from mediator_app.ui.widgets import FieldError
-from mediator_app.ui.workshops.context import explain
+from mediator_app.ui.widgets import FieldError, explain_failure
 
 
 class SavingDialog(QDialog):
@@ -76,7 +75,7 @@ class SavingDialog(QDialog):
         if isinstance(error, ValidationError):
             self.show_problems(error.problems)
         else:
-            explain(self, error)
+            explain_failure(self, error)
 
     def show_problems(self, problems: dict[str, Problem]) -> None:
         for name, label in self.errors.items():

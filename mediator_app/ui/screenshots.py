@@ -107,6 +107,7 @@ def save_screenshots(database: Path, out_dir: Path, language: str | None) -> int
         window.workshops_page.enter_sheet()
         if window.active_dialog is not None:
             grab_dialog("09-attendance-entry", window.active_dialog)
+    _grab_progress(store, window, grab, grab_dialog)
     window.close()
     worker.stop()
     store.close()
@@ -114,6 +115,46 @@ def save_screenshots(database: Path, out_dir: Path, language: str | None) -> int
         print(path)
     QApplication.processEvents()
     return 0
+
+
+def _grab_progress(store, window, grab, grab_dialog) -> None:
+    """The skills of the most assessed resident, the dialogs that change them, and the
+    centre's progress."""
+    from PySide6.QtWidgets import QApplication
+
+    from mediator_app.ui.diagnostic_dialog import DiagnosticDialog
+    from mediator_app.ui.goals_dialog import GoalsDialog
+    from mediator_app.ui.passport_dialog import PassportDialog
+
+    row = store.conn.execute(
+        "SELECT resident_id FROM skill_assessment GROUP BY resident_id "
+        "ORDER BY COUNT(*) DESC, resident_id LIMIT 1"
+    ).fetchone()
+    if row is not None:
+        resident = store.residents.get(row[0])
+        window.open_resident(resident.id)
+        window.resident_file.show_skills()
+        grab("10-skills", window)
+        diagnostic = DiagnosticDialog(store, resident.id, window)
+        diagnostic.show()
+        for level in ("with_help", "autonomous", "with_help"):
+            diagnostic.apply(level)
+        grab("11-reassessment", diagnostic)
+        diagnostic.done(0)  # closed without the question about levels not saved
+        grab_dialog("12-goals", GoalsDialog(window, store, resident.id))
+        grab_dialog(
+            "13-passport",
+            PassportDialog(
+                window,
+                first_name=resident.first_name,
+                language=resident.language,
+                centre_language=store.ensure_desk().language,
+            ),
+        )
+    window.show_statistics()
+    while window.statistics_page.progress is None:
+        QApplication.processEvents()
+    grab("14-statistics", window)
 
 
 def _sample_query(store) -> str:

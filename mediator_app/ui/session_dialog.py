@@ -7,7 +7,8 @@ The dialog only builds and validates a ``SupportSession``; the caller saves it.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from PySide6.QtCore import QDate
@@ -48,13 +49,24 @@ from mediator_app.domain.codes import (
 )
 from mediator_app.domain.session import MAX_DURATION_MIN, SupportSession
 from mediator_app.domain.validation import Problem
-from mediator_app.i18n import _, format_duration
+from mediator_app.i18n import _, format_date, format_duration
 from mediator_app.ui.models import CodeChoiceModel
 from mediator_app.ui.theme_picker import ThemePicker
 from mediator_app.ui.widgets import WARNING_SIGN, FieldError, add_row, fit_to_screen, scrolling
 
 FOLLOW_UP_DEFAULT_DAYS = 7
 NOTES_WARNING_STYLE = "background: #fff4ce; color: #3b2f00; padding: 4px; border-radius: 3px;"
+
+
+@dataclass(frozen=True)
+class GoalChoice:
+    """An open goal of the resident, as the session form suggests it."""
+
+    goal_id: str
+    label: str
+    target_date: str
+    #: La Coop themes whose sessions work on this goal's skill.
+    themes: frozenset[str]
 
 
 def code_combo(code_list: CodeList, current: str | None, allow_empty: bool = False) -> QComboBox:
@@ -98,9 +110,11 @@ class SessionDialog(QDialog):
         resident_name: str,
         session: SupportSession | None = None,
         today: date | None = None,
+        goals: Sequence[GoalChoice] = (),
     ):
         super().__init__(parent)
         self._today = today or date.today()
+        self._goals = tuple(goals)
         self._original = session or SupportSession(
             date=self._today.isoformat(), duration_min=0, resident_id=resident_id
         )
@@ -133,6 +147,8 @@ class SessionDialog(QDialog):
         body_layout.addWidget(heading)
         if self._resident_id is None:
             body_layout.addWidget(self._build_profile_box())
+        if self._goals:
+            body_layout.addWidget(self._build_goals_box())
         body_layout.addLayout(columns)
         scroll = scrolling(body)
 
@@ -170,6 +186,37 @@ class SessionDialog(QDialog):
         add_row(form, _("S&tatus"), self.anon_status)
         add_row(form, _("Co&mmune"), self.anon_commune)
         return box
+
+    def _build_goals_box(self) -> QGroupBox:
+        """The resident's open goals: the ones this session's themes work on are
+        pointed out, and each can be ticked as achieved today."""
+        box = QGroupBox(_("Goals to work on"))
+        box.setObjectName("sessionGoals")
+        layout = QGridLayout(box)
+        self.goal_checks: dict[str, QCheckBox] = {}
+        self._goal_hints: dict[str, QLabel] = {}
+        for row, goal in enumerate(self._goals):
+            check = QCheckBox(
+                _("%(skill)s (by %(date)s)")
+                % {"skill": goal.label, "date": format_date(goal.target_date)}
+            )
+            check.setToolTip(_("Tick it when the resident reached this goal in this session"))
+            hint = QLabel()
+            hint.setObjectName("goalHint")
+            layout.addWidget(check, row, 0)
+            layout.addWidget(hint, row, 1)
+            self.goal_checks[goal.goal_id] = check
+            self._goal_hints[goal.goal_id] = hint
+        layout.addWidget(QLabel(_("Tick a goal the resident reached today.")), len(self._goals), 0)
+        layout.setColumnStretch(0, 1)
+        return box
+
+    @property
+    def achieved_goal_ids(self) -> tuple[str, ...]:
+        """The goals ticked as reached in this session."""
+        if not self._goals:
+            return ()
+        return tuple(goal_id for goal_id, check in self.goal_checks.items() if check.isChecked())
 
     def _build_themes_column(self) -> QVBoxLayout:
         column = QVBoxLayout()
@@ -407,6 +454,12 @@ class SessionDialog(QDialog):
 
     def _on_themes_changed(self) -> None:
         self.admin_box.setVisible(ADMIN_HELP_THEME in self.themes.checked)
+        checked = set(self.themes.checked)
+        for goal in self._goals:
+            worked_on = bool(goal.themes & checked)
+            self._goal_hints[goal.goal_id].setText(
+                "✓ " + _("this session works on it") if worked_on else ""
+            )
 
     def _on_duration_picked(self, minutes: int) -> None:
         self.duration_spin.setValue(minutes)

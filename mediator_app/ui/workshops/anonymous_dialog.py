@@ -22,10 +22,10 @@ from mediator_app.domain.codes import AGE_BANDS, GENDERS, SOCIAL_STATUSES
 from mediator_app.domain.validation import Problem
 from mediator_app.domain.workshop import MAX_CAPACITY, AnonymousCount
 from mediator_app.i18n import _, ngettext
+from mediator_app.ui.saving_dialog import SavingDialog
 from mediator_app.ui.session_dialog import code_combo
 from mediator_app.ui.widgets import FieldError, add_row, fit_to_screen
 from mediator_app.ui.workshops.models import AnonymousCountsModel
-from mediator_app.ui.workshops.saving_dialog import SavingDialog
 
 
 class AnonymousCountsDialog(SavingDialog):

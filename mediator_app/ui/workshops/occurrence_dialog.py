@@ -34,10 +34,10 @@ from mediator_app.domain.workshop import (
     series_dates,
 )
 from mediator_app.i18n import N_, _, format_date, ngettext
+from mediator_app.ui.saving_dialog import SavingDialog
 from mediator_app.ui.session_dialog import from_qdate, to_qdate
 from mediator_app.ui.widgets import FieldError, add_row, fit_to_screen, scrolling
 from mediator_app.ui.workshops.models import SeriesDatesModel
-from mediator_app.ui.workshops.saving_dialog import SavingDialog
 
 TIME_FORMAT = "HH:mm"
 DEFAULT_START = QTime(14, 0)

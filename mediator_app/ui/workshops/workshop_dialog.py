@@ -26,10 +26,10 @@ from mediator_app.domain.workshop import (
     Workshop,
 )
 from mediator_app.i18n import _
+from mediator_app.ui.saving_dialog import SavingDialog
 from mediator_app.ui.session_dialog import code_combo
 from mediator_app.ui.theme_picker import ThemePicker
 from mediator_app.ui.widgets import FieldError, add_row, fit_to_screen, scrolling
-from mediator_app.ui.workshops.saving_dialog import SavingDialog
 
 
 class WorkshopDialog(SavingDialog):

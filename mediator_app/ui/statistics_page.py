@@ -1,0 +1,239 @@
+"""The centre's figures for a period. For now: inclusion progress, how many residents
+moved up at least one level in each area, and where residents stand at the end of the
+period. The figures are read on the worker, so a large centre never freezes the window."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mediator_app.domain.skills import SKILL_LEVELS
+from mediator_app.i18n import N_, _, current_language, format_date, ngettext
+from mediator_app.store import Store
+from mediator_app.store.progress_stats import CentreProgress
+from mediator_app.ui.charts import BarChart, DistributionRow, LevelDistributionChart
+from mediator_app.ui.session_dialog import from_qdate, to_qdate
+from mediator_app.ui.skills_panel import level_labels
+from mediator_app.ui.widgets import explain_failure
+from mediator_app.ui.worker import DatabaseWorker
+
+
+@dataclass(frozen=True)
+class PeriodPreset:
+    label: str
+    #: ``today -> (start, end)``
+    bounds: Callable[[date], tuple[date, date]]
+
+
+def _last_days(days: int) -> Callable[[date], tuple[date, date]]:
+    return lambda today: (today - timedelta(days=days - 1), today)
+
+
+def _this_year(today: date) -> tuple[date, date]:
+    return date(today.year, 1, 1), today
+
+
+def _last_year(today: date) -> tuple[date, date]:
+    return date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)
+
+
+def _this_quarter(today: date) -> tuple[date, date]:
+    return date(today.year, 3 * ((today.month - 1) // 3) + 1, 1), today
+
+
+PERIOD_PRESETS = (
+    PeriodPreset(N_("The last 12 months"), _last_days(365)),
+    PeriodPreset(N_("This quarter"), _this_quarter),
+    PeriodPreset(N_("This year"), _this_year),
+    PeriodPreset(N_("Last year"), _last_year),
+    PeriodPreset(N_("The last 30 days"), _last_days(30)),
+)
+
+
+class StatisticsPage(QWidget):
+    """A period, then the centre's progress over it, drawn as charts."""
+
+    def __init__(
+        self,
+        store: Store,
+        worker: DatabaseWorker,
+        parent: QWidget | None = None,
+        *,
+        today: date | None = None,
+    ):
+        super().__init__(parent)
+        self.setObjectName("statisticsPage")
+        self._store = store
+        self._worker = worker
+        self._today = today or date.today()
+        self._stale = True
+        self._cancel: Callable[[], None] | None = None
+        #: The figures shown, once read.
+        self.progress: CentreProgress | None = None
+
+        self.preset = QComboBox()
+        for preset in PERIOD_PRESETS:
+            self.preset.addItem(_(preset.label))
+        self.preset.addItem(_("Other dates"))
+        self.start = QDateEdit()
+        self.end = QDateEdit()
+        for edit in (self.start, self.end):
+            edit.setCalendarPopup(True)
+            edit.setMaximumDate(to_qdate(self._today))
+        self.show_button = QPushButton(_("S&how"))
+        self.show_button.setAutoDefault(False)
+        self.show_button.clicked.connect(self.refresh)
+        period_row = QHBoxLayout()
+        period_form = QGridLayout()
+        add_row_to_grid(period_form, 0, _("&Period"), self.preset)
+        add_row_to_grid(period_form, 1, _("From"), self.start)
+        add_row_to_grid(period_form, 2, _("To"), self.end)
+        period_row.addLayout(period_form)
+        period_row.addWidget(self.show_button)
+        period_row.addStretch(1)
+
+        self.headline = QLabel()
+        self.headline.setObjectName("progressHeadline")
+        self.headline.setWordWrap(True)
+        self.headline.setStyleSheet("font-size: 13pt;")
+        self.moved_up_chart = BarChart()
+        self.moved_up_chart.setObjectName("movedUpChart")
+        self.moved_up_chart.setAccessibleName(_("Residents who moved up, by area"))
+        self.distribution_chart = LevelDistributionChart()
+        self.distribution_chart.setObjectName("levelDistributionChart")
+        self.distribution_chart.setAccessibleName(_("Levels at the end of the period"))
+        self.distribution_title = QLabel()
+        moved_box = QGroupBox(_("Residents who moved up at least one level, by area"))
+        QVBoxLayout(moved_box).addWidget(self.moved_up_chart)
+        distribution_box = QGroupBox(_("Levels of the residents assessed, by area"))
+        distribution_layout = QVBoxLayout(distribution_box)
+        distribution_layout.addWidget(self.distribution_title)
+        distribution_layout.addWidget(self.distribution_chart, 1)
+        charts = QHBoxLayout()
+        charts.addWidget(moved_box, 1)
+        charts.addWidget(distribution_box, 1)
+
+        layout = QVBoxLayout(self)
+        heading = QLabel(_("Digital inclusion progress"))
+        heading.setStyleSheet("font-size: 15pt; font-weight: 600;")
+        layout.addWidget(heading)
+        layout.addLayout(period_row)
+        layout.addWidget(self.headline)
+        layout.addLayout(charts, 1)
+
+        self.preset.currentIndexChanged.connect(self._on_preset_changed)
+        self._on_preset_changed(0)
+
+    # Period ------------------------------------------------------------------------------
+
+    def period(self) -> tuple[date, date]:
+        return from_qdate(self.start.date()), from_qdate(self.end.date())
+
+    def set_period(self, start: date, end: date) -> None:
+        self.preset.setCurrentIndex(len(PERIOD_PRESETS))
+        self.start.setDate(to_qdate(start))
+        self.end.setDate(to_qdate(end))
+
+    def _on_preset_changed(self, position: int) -> None:
+        custom = position >= len(PERIOD_PRESETS)
+        self.start.setEnabled(custom)
+        self.end.setEnabled(custom)
+        if not custom:
+            start, end = PERIOD_PRESETS[position].bounds(self._today)
+            self.start.setDate(to_qdate(start))
+            self.end.setDate(to_qdate(end))
+            if self.isVisible():
+                self.refresh()
+
+    # Figures -----------------------------------------------------------------------------
+
+    def mark_stale(self) -> None:
+        """The data changed: read again when next shown."""
+        self._stale = True
+        if self.isVisible():
+            self.refresh()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
+    def refresh(self) -> None:
+        start, end = self.period()
+        if start > end:
+            self.headline.setText(_("The start of the period comes after its end."))
+            return
+        self._stale = False
+        if self._cancel is not None:
+            self._cancel()
+        self.headline.setText(_("Counting…"))
+        self._cancel = self._worker.run(
+            lambda store, _progress: store.skills.centre_progress(start, end),
+            on_success=self._show,
+            on_failure=lambda error: explain_failure(self, error),
+        )
+
+    def _show(self, progress: CentreProgress) -> None:
+        self._cancel = None
+        self.progress = progress
+        framework = self._store.skills.registry.get(progress.framework, progress.version)
+        language = current_language()
+        self.headline.setText(
+            ngettext(
+                "From %(start)s to %(end)s: %(assessed)s resident assessed, %(moved)s moved "
+                "up at least one level.",
+                "From %(start)s to %(end)s: %(assessed)s residents assessed, %(moved)s moved "
+                "up at least one level.",
+                progress.assessed,
+            )
+            % {
+                "start": format_date(progress.start),
+                "end": format_date(progress.end),
+                "assessed": progress.assessed,
+                "moved": progress.moved_up_any,
+            }
+        )
+        self.moved_up_chart.set_data(
+            [(area.title(language), progress.moved_up.get(area.id, 0)) for area in framework.areas]
+            if progress.moved_up_any
+            else []
+        )
+        self.distribution_title.setText(
+            _("On %(date)s, each resident at the level nearest the mean of their skills.")
+            % {"date": format_date(progress.end)}
+        )
+        self.distribution_chart.set_data(
+            [
+                DistributionRow(
+                    area.title(language),
+                    tuple(
+                        progress.distribution.get(area.id, {}).get(level, 0)
+                        for level in SKILL_LEVELS.codes
+                    ),
+                )
+                for area in framework.areas
+            ],
+            level_labels(),
+        )
+
+
+def add_row_to_grid(grid: QGridLayout, row: int, text: str, field: QWidget) -> None:
+    """A label and its field on one row of ``grid``; the label is the field's buddy."""
+    label = QLabel(text)
+    label.setBuddy(field)
+    field.setAccessibleName(text.replace("&", ""))
+    grid.addWidget(label, row, 0)
+    grid.addWidget(field, row, 1)
