@@ -121,3 +121,26 @@ def test_diagnostic_goals_session_reassessment_and_passport(desk, qtbot, tmp_pat
     assert "Bravo Hélène !" in text
     assert "D'Aubigné" not in text  # first name only
     assert framework.item(wanted[1]).label("fr") in text  # the open goal, as a next step
+
+
+def test_what_sessions_showed_is_listed_as_observed_not_assessed(desk):
+    from mediator_app.domain.session import SupportSession
+    from mediator_app.domain.skills import SkillAssessment
+
+    window, store, _worker, helene = desk
+    framework = store.skills.current_framework()
+    email = "messages.write_send_email"
+    store.skills.record_assessment(
+        SkillAssessment(helene.id, framework.name, framework.version,
+                        (date.today() - timedelta(days=30)).isoformat(), {email: "with_guidance"}),
+    )  # fmt: skip
+    store.sessions.create(
+        SupportSession(date=date.today().isoformat(), duration_min=30, themes=("email",),
+                       resident_id=helene.id, autonomy="autonome"),
+    )  # fmt: skip
+    window.open_resident(helene.id)
+    text = window.resident_file.skills.text()
+    observed = text.split("Seen in sessions (observed, not assessed):")[1]
+    assert f"{framework.item(email).label('en')}: Autonomous" in observed
+    # The assessed level is unchanged: an observation is not an assessment.
+    assert store.skills.progress(helene.id).now[email] == "with_guidance"

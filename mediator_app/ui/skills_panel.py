@@ -30,6 +30,9 @@ from mediator_app.ui.charts import ChartSeries, ProgressLineChart
 from mediator_app.ui.models import ID_ROLE, AnyIndex, ColumnsTableModel
 from mediator_app.ui.widgets import WARNING_SIGN, fit_columns_to_headers
 
+#: Beyond a handful, observations would push the levels out of sight.
+MAX_OBSERVATIONS_SHOWN = 4
+
 
 def skill_bar(score: float) -> str:
     """A level from 0 (not yet) to 3 (autonomous) as four boxes, filled to the level:
@@ -223,6 +226,15 @@ class SkillsPanel(QWidget):
         rows = self._area_rows(progress)
         if rows:
             paragraphs.insert(1, f"<table cellspacing='0' cellpadding='2'>{''.join(rows)}</table>")
+        observed = self._observed_lines(progress)
+        if observed:
+            paragraphs.append(
+                "<p>"
+                + escape(_("Seen in sessions (observed, not assessed):"))
+                + "<br>"
+                + "<br>".join(f"• {escape(line)}" for line in observed)
+                + "</p>"
+            )
         open_goals = sum(1 for goal in goals if goal.achieved_on is None)
         if open_goals:
             paragraphs.append(
@@ -234,6 +246,33 @@ class SkillsPanel(QWidget):
                 + "</p>"
             )
         return "".join(paragraphs)
+
+    @staticmethod
+    def _observed_lines(progress: Progress) -> list[str]:
+        """What sessions showed that the assessments do not say yet (a skill never
+        assessed, or seen at another level), newest first: kept apart from the levels
+        assessed, as the mediator did not rate them."""
+        language = current_language()
+        known = {item.id for item in progress.framework.items}
+        news = sorted(
+            (
+                observation
+                for observation in progress.observed.values()
+                if observation.item_id in known
+                and progress.now.get(observation.item_id) != observation.level
+            ),
+            key=lambda observation: observation.observed_on,
+            reverse=True,
+        )
+        return [
+            _("%(skill)s: %(level)s (%(date)s)")
+            % {
+                "skill": progress.framework.item(observation.item_id).label(language),
+                "level": _(SKILL_LEVELS.label(observation.level)),
+                "date": format_date(observation.observed_on),
+            }
+            for observation in news[:MAX_OBSERVATIONS_SHOWN]
+        ]
 
     @staticmethod
     def _heading_lines(progress: Progress) -> list[str]:
