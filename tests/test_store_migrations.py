@@ -55,6 +55,8 @@ def test_upgrade_is_applied_once(tmp_path):
     store = open_store(path)
     try:
         names = [row[0] for row in store.conn.execute("SELECT name FROM _sqlite_migrations")]
-        assert names == ["0001_foundation", "0002_name_endings", "0003_workshops", "0004_skills"]
+        assert names == [
+            "0001_foundation", "0002_name_endings", "0003_workshops", "0004_skills", "0005_sync",
+        ]  # fmt: skip
     finally:
         store.close()

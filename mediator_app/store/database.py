@@ -40,6 +40,8 @@ class Desk:
     language: str
     configured: bool
     mediator_id: str | None = None
+    #: The centre the desk belongs to; a first desk starts its own, others join it.
+    centre_id: str = ""
 
 
 class Store:
@@ -70,9 +72,12 @@ class Store:
     @property
     def desk(self) -> Desk | None:
         row = self.conn.execute(
-            "SELECT id, name, centre_name, country, language, configured, mediator_id FROM desk"
+            "SELECT id, name, centre_name, country, language, configured, mediator_id, "
+            "centre_id FROM desk"
         ).fetchone()
-        return Desk(*row[:5], configured=bool(row[5]), mediator_id=row[6]) if row else None
+        if row is None:
+            return None
+        return Desk(*row[:5], configured=bool(row[5]), mediator_id=row[6], centre_id=row[7])
 
     def ensure_desk(
         self,
@@ -88,17 +93,19 @@ class Store:
         if desk is not None:
             return desk
         with self._transaction():
+            desk_id = new_id()
             self.conn.execute(
                 "INSERT INTO desk (id, name, centre_name, country, language, configured,"
-                " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                " created_at, centre_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
-                    new_id(),
+                    desk_id,
                     name or socket.gethostname() or "desk",
                     centre_name,
                     country,
                     language,
                     int(configured),
                     utc_now(),
+                    desk_id,  # a first desk starts its centre; joining one changes it
                 ),
             )
         desk = self.desk

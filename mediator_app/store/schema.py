@@ -255,5 +255,96 @@ def _skills(db: Database) -> None:
     )
 
 
+@migrations(name="0005_sync")
+def _sync(db: Database) -> None:
+    db.executescript(
+        """
+        -- The centre this desk belongs to: desks of one centre replicate to each other.
+        ALTER TABLE desk ADD COLUMN centre_id TEXT;
+        UPDATE desk SET centre_id = id WHERE centre_id IS NULL;
+
+        -- What the writer of a change had seen of each field it set (JSON
+        -- {field: [[hlc, desk_id, seq], ...]}): an edit replaces exactly those versions,
+        -- so two edits that did not see each other are told apart from one that followed.
+        ALTER TABLE change_log ADD COLUMN base TEXT;
+
+        -- Fields edited concurrently on two desks: every version kept (the row shows
+        -- the one with the highest version) until a mediator chooses. Derived by the
+        -- merge, identical on every desk that imported the same bundles; never synced.
+        CREATE TABLE sync_conflict (
+            table_name TEXT NOT NULL,
+            row_id TEXT NOT NULL,
+            field TEXT NOT NULL,
+            hlc INTEGER NOT NULL,
+            desk_id TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            value TEXT,
+            PRIMARY KEY (table_name, row_id, field, hlc, desk_id, seq)
+        );
+
+        -- Erased rows (a resident and everything about them): ids only, so a change
+        -- that arrives later for one of them is dropped. Local; erasures travel as
+        -- changes of the synced ``erasure`` table.
+        CREATE TABLE tombstone (
+            row_id TEXT PRIMARY KEY,
+            table_name TEXT NOT NULL,
+            erased_at TEXT NOT NULL
+        );
+        CREATE TABLE erasure (
+            id TEXT PRIMARY KEY,
+            erased_at TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+
+        -- This desk's keys: an Ed25519 signing key and an age identity. Local only.
+        CREATE TABLE desk_secret (
+            singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+            signing_key BLOB NOT NULL,
+            age_identity TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+
+        -- Desks, coordinators and recovery keys this desk exchanges bundles with,
+        -- enrolled from their public cards. A revoked peer's later bundles are refused.
+        CREATE TABLE peer (
+            id TEXT PRIMARY KEY,
+            centre_id TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('desk', 'coordinator', 'recovery')),
+            name TEXT NOT NULL,
+            signing_key BLOB,
+            age_recipient TEXT NOT NULL,
+            enrolled_at TEXT NOT NULL,
+            revoked_at TEXT
+        );
+
+        -- What each peer said it holds: per origin desk, the highest sequence number
+        -- applied. Changes every recipient holds need not travel again.
+        CREATE TABLE sync_ack (
+            peer_id TEXT NOT NULL,
+            origin_desk TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            PRIMARY KEY (peer_id, origin_desk)
+        );
+
+        -- Every bundle made or met: what happened to it, in words a mediator reads.
+        CREATE TABLE bundle_log (
+            bundle_id TEXT NOT NULL,
+            direction TEXT NOT NULL CHECK (direction IN ('out', 'in')),
+            file_name TEXT NOT NULL,
+            origin_desk TEXT,
+            status TEXT NOT NULL CHECK (status IN ('written', 'applied', 'already',
+                                                   'waiting', 'refused')),
+            reason TEXT,
+            changes INTEGER NOT NULL DEFAULT 0,
+            at TEXT NOT NULL
+        );
+        CREATE INDEX bundle_log_by_id ON bundle_log (bundle_id);
+
+        PRAGMA user_version = 5;
+        """
+    )
+
+
 #: The highest schema this version of Passerelle reads and writes.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
