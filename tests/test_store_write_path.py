@@ -16,7 +16,7 @@ from mediator_app.domain.session import SupportSession
 from mediator_app.domain.skills import Framework, FrameworkRegistry, SkillAssessment, SkillGoal
 from mediator_app.domain.validation import ValidationError
 from mediator_app.domain.workshop import AnonymousCount, Workshop, WorkshopOccurrence
-from mediator_app.store import NotFoundError, StoreError, open_store
+from mediator_app.store import NotFoundError, StoreError, erasure, open_store
 from mediator_app.store.changes import SYNCED_TABLES, Change, apply_change, read_changes
 from mediator_app.store.mediators import add_mediator
 from mediator_app.store.search import rebuild_index
@@ -366,6 +366,9 @@ def varied_history(store) -> dict[str, str]:
         SkillAssessment(marie.id, "tiny", "1.0", "2026-03-01", {"device.on": "with_help"}),
         today=TODAY,
     )
+    forgotten = store.residents.create(person(first="Jeanne", last="Oubli"), today=TODAY)
+    store.sessions.create(visit(forgotten.id, day="2026-03-04"), today=TODAY)
+    store.residents.erase(forgotten.id)
     goal = skills.add_goal(
         SkillGoal(marie.id, "tiny", "1.0", "mail.send", (TODAY + timedelta(days=30)).isoformat()),
         today=TODAY,
@@ -593,7 +596,10 @@ def replay_into(entries, path) -> object:
     replica = open_store(path)
     replica.conn.execute("BEGIN")
     for change in entries:
+        if change.op == "insert" and not change.data:
+            continue  # blanked by an erasure, which comes later and removes the row
         apply_change(replica.conn, change)
+        erasure.on_change(replica.conn, change, None)
     replica.conn.execute("COMMIT")
     return replica
 

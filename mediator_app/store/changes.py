@@ -7,7 +7,9 @@ exports exactly this log and applies received changes with the same function, so
 tables can always be rebuilt by replaying it.
 
 A change's ``data`` holds only the fields it sets, with their new values; each field's
-version is the change's ``(hlc, desk_id, seq)``.
+version is the change's ``(hlc, desk_id, seq)``. Its ``base`` says which versions of
+those fields the writer had seen (``store/versions.py``), so that a desk receiving it can
+tell an edit that followed another from two edits made apart.
 """
 
 from __future__ import annotations
@@ -23,6 +25,14 @@ from typing import Any
 from mediator_app.domain.clock import HybridLogicalClock
 from mediator_app.domain.ids import new_id
 from mediator_app.store.errors import NotFoundError
+from mediator_app.store.versions import (
+    SILENT_FIELDS,
+    Version,
+    decode_base,
+    encode_base,
+    forget_siblings,
+    siblings,
+)
 
 
 @dataclass(frozen=True)
@@ -57,6 +67,8 @@ SYNCED_TABLES: dict[str, TableSpec] = {
         TableSpec("registration", flag_fields=("walk_in",)),
         TableSpec("skill_assessment", json_fields=("ratings",)),
         TableSpec("skill_goal"),
+        # An erased resident: the id only. Applying it erases everything about them.
+        TableSpec("erasure"),
     )
 }
 
@@ -74,6 +86,8 @@ class Change:
     op: str
     data: dict[str, Any]
     author: str | None = None
+    #: The versions of its fields the writer had seen (updates only).
+    base: dict[str, list[Version]] | None = None
 
 
 #: Called after each applied change with the row as it was before (``None`` for an
@@ -152,11 +166,14 @@ class ChangeWriter:
         self._record(table, row_id, "insert", data, None)
         return row_id
 
-    def update(self, table: str, row_id: str, values: dict[str, Any]) -> dict[str, Any]:
+    def update(
+        self, table: str, row_id: str, values: dict[str, Any], *, force: bool = False
+    ) -> dict[str, Any]:
         """Set the given fields of a row; returns the fields that actually changed.
 
         Fields whose value is unchanged are not logged; an update that changes nothing
-        writes nothing.
+        writes nothing. ``force`` logs the given fields even when unchanged: choosing
+        the value a conflict already shows settles it on every desk.
         """
         spec = _check_table(table)
         current = self._current_row(spec, row_id)
@@ -164,16 +181,30 @@ class ChangeWriter:
             name: value
             for name, value in values.items()
             if name not in ("id", "created_at", "updated_at")
-            and _to_sql(spec, name, value) != current.get(name)
+            and (force or _to_sql(spec, name, value) != current.get(name))
         }
         if changed:
-            self._record(table, row_id, "update", {**changed, "updated_at": utc_now()}, current)
+            held = siblings(self._conn, table, row_id)
+            base = {name: held[name] for name in changed if name in held}
+            self._record(
+                table, row_id, "update", {**changed, "updated_at": utc_now()}, current, base
+            )
+            forget_siblings(self._conn, table, row_id, changed)
         return changed
 
     def delete(self, table: str, row_id: str) -> None:
         """Delete a row; the change log keeps the fact, not the values."""
         spec = _check_table(table)
         self._record(table, row_id, "delete", {}, self._current_row(spec, row_id))
+        # A deleted row stays deleted: an edit of it arriving later from another desk
+        # is dropped.
+        self._conn.execute(
+            "INSERT OR IGNORE INTO tombstone (row_id, table_name, erased_at) VALUES (?, ?, ?)",
+            (row_id, table, utc_now()),
+        )
+        self._conn.execute(
+            "DELETE FROM sync_conflict WHERE table_name = ? AND row_id = ?", (table, row_id)
+        )
 
     def _current_row(self, spec: TableSpec, row_id: str) -> dict[str, Any]:
         cursor = self._conn.execute(f"SELECT * FROM {_quote(spec.name)} WHERE id = ?", (row_id,))
@@ -189,6 +220,7 @@ class ChangeWriter:
         op: str,
         data: dict[str, Any],
         before: dict[str, Any] | None,
+        base: dict[str, list[Version]] | None = None,
     ) -> None:
         change = Change(
             hlc=self._clock.now(),
@@ -200,38 +232,49 @@ class ChangeWriter:
             op=op,
             data=data,
             author=self._author,
-        )
+            base={name: versions for name, versions in (base or {}).items()
+                  if name not in SILENT_FIELDS} or None,
+        )  # fmt: skip
         self._next_seq += 1
-        self._conn.execute(
-            "INSERT INTO change_log (hlc, desk_id, seq, tx_id, table_name, row_id, op, data,"
-            " author) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                change.hlc,
-                change.desk_id,
-                change.seq,
-                change.tx_id,
-                change.table_name,
-                change.row_id,
-                change.op,
-                json.dumps(change.data, ensure_ascii=False, separators=(",", ":")),
-                change.author,
-            ),
-        )
+        log_change(self._conn, change)
         apply_change(self._conn, change)
         for listener in self._listeners:
             listener(self._conn, change, before)
         self.changes.append(change)
 
 
+def log_change(conn: sqlite3.Connection, change: Change) -> None:
+    """Append ``change`` to the change log (a local one, or one received)."""
+    conn.execute(
+        "INSERT INTO change_log (hlc, desk_id, seq, tx_id, table_name, row_id, op, data,"
+        " author, base) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            change.hlc,
+            change.desk_id,
+            change.seq,
+            change.tx_id,
+            change.table_name,
+            change.row_id,
+            change.op,
+            json.dumps(change.data, ensure_ascii=False, separators=(",", ":")),
+            change.author,
+            encode_base(change.base or {}),
+        ),
+    )
+
+
 def read_changes(conn: sqlite3.Connection, after_id: int = 0) -> Iterable[Change]:
     """The change log in the order it was written, from ``after_id`` on."""
     cursor = conn.execute(
-        "SELECT hlc, desk_id, seq, tx_id, table_name, row_id, op, data, author "
+        "SELECT hlc, desk_id, seq, tx_id, table_name, row_id, op, data, author, base "
         "FROM change_log WHERE id > ? ORDER BY id",
         (after_id,),
     )
-    for hlc, desk_id, seq, tx_id, table_name, row_id, op, data, author in cursor:
-        yield Change(hlc, desk_id, seq, tx_id, table_name, row_id, op, json.loads(data), author)
+    for hlc, desk_id, seq, tx_id, table_name, row_id, op, data, author, base in cursor:
+        yield Change(
+            hlc, desk_id, seq, tx_id, table_name, row_id, op, json.loads(data), author,
+            decode_base(base) or None,
+        )  # fmt: skip
 
 
 def _check_table(table: str) -> TableSpec:

@@ -14,7 +14,7 @@ from sqlite_utils import Database
 
 from mediator_app.domain.clock import HybridLogicalClock
 from mediator_app.domain.ids import new_id
-from mediator_app.store import search
+from mediator_app.store import erasure, search
 from mediator_app.store.changes import ChangeWriter, utc_now
 from mediator_app.store.errors import (
     DatabaseUnavailableError,
@@ -42,6 +42,10 @@ class Desk:
     mediator_id: str | None = None
     #: The centre the desk belongs to; a first desk starts its own, others join it.
     centre_id: str = ""
+
+
+#: What keeps derived data in step with every applied change, local or received.
+CHANGE_LISTENERS = (search.on_change, erasure.on_change)
 
 
 class Store:
@@ -148,7 +152,7 @@ class Store:
         desk = self.ensure_desk()
         with self._transaction():
             self._writer = ChangeWriter(
-                self.conn, desk.id, self._clock, self.mediator_id, [search.on_change]
+                self.conn, desk.id, self._clock, self.mediator_id, CHANGE_LISTENERS
             )
             try:
                 yield self._writer

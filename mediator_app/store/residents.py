@@ -157,6 +157,15 @@ class Residents:
             writer.update("resident", source_id, {"merged_into": target_id})
         return self.get(target_id)
 
+    def erase(self, resident_id: str) -> None:
+        """Erase a resident and everything about them, here and, through sync, on every
+        desk of the centre (``store/erasure.py``). Cannot be undone."""
+        from mediator_app.store.changes import utc_now
+
+        target = self.shown(resident_id)
+        with self._store.write() as writer:
+            writer.insert("erasure", {"id": target, "erased_at": utc_now()})
+
     def _move_registrations(self, writer: ChangeWriter, source_id: str, target_id: str) -> None:
         """Workshop registrations follow the person. Where both records were registered
         to the same session, the target's registration stays, with the source's

@@ -55,7 +55,7 @@ def on_change(conn: sqlite3.Connection, change: Change, before: dict[str, Any] |
     """Keep the index in step with the changes that touch it (a change listener)."""
     if change.table_name == "resident":
         if change.op == "delete":
-            _drop(conn, change.row_id)
+            drop_resident(conn, change.row_id)
         else:
             index_resident(conn, change.row_id)
             if change.data.get("merged_into"):
@@ -98,7 +98,7 @@ def index_resident(conn: sqlite3.Connection, resident_id: str) -> None:
         (resident_id,),
     ).fetchone()
     if row is None:
-        _drop(conn, resident_id)
+        drop_resident(conn, resident_id)
         return
     first_name, last_name, phone, email, merged_into = row
     shown_id = _final_target(conn, merged_into) if merged_into else resident_id
@@ -277,7 +277,8 @@ def _reindex_absorbed(conn: sqlite3.Connection, target_id: str) -> None:
     )
 
 
-def _drop(conn: sqlite3.Connection, resident_id: str) -> None:
+def drop_resident(conn: sqlite3.Connection, resident_id: str) -> None:
+    """Take a resident out of the index (deleted or erased)."""
     row = conn.execute(
         "SELECT resident_rowid FROM resident_index WHERE resident_id = ?", (resident_id,)
     ).fetchone()
