@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-QT_FREE_PACKAGES = ("domain", "store", "demo", "reports")
+QT_FREE_PACKAGES = ("domain", "store", "sync", "demo", "reports")
 QT_FREE_MODULES = ("cli.py", "i18n.py", "paths.py", "settings.py")
 
 

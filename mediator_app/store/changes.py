@@ -109,7 +109,7 @@ def apply_change(conn: sqlite3.Connection, change: Change) -> None:
     if change.op not in ("insert", "update"):
         raise ValueError(f"unknown change operation {change.op!r}")
     columns = tuple(change.data)
-    values = [_to_sql(spec, name, value) for name, value in change.data.items()]
+    values = [sql_value(spec, name, value) for name, value in change.data.items()]
     parameters = (change.row_id, *values) if change.op == "insert" else (*values, change.row_id)
     conn.execute(_statement(change.table_name, change.op, columns), parameters)
 
@@ -181,7 +181,7 @@ class ChangeWriter:
             name: value
             for name, value in values.items()
             if name not in ("id", "created_at", "updated_at")
-            and (force or _to_sql(spec, name, value) != current.get(name))
+            and (force or sql_value(spec, name, value) != current.get(name))
         }
         if changed:
             held = siblings(self._conn, table, row_id)
@@ -284,12 +284,21 @@ def _check_table(table: str) -> TableSpec:
         raise ValueError(f"{table!r} is not a synced table") from None
 
 
-def _to_sql(spec: TableSpec, name: str, value: Any) -> Any:
+def sql_value(spec: TableSpec, name: str, value: Any) -> Any:
     if name in spec.json_fields:
         container = dict(value) if isinstance(value, dict) else list(value or ())
         return json.dumps(container, ensure_ascii=False, sort_keys=isinstance(value, dict))
     if name in spec.flag_fields:
         return int(bool(value))
+    return value
+
+
+def python_value(spec: TableSpec, name: str, value: Any) -> Any:
+    """A column's value as the write API takes it (the reverse of ``sql_value``)."""
+    if name in spec.json_fields and isinstance(value, str):
+        return json.loads(value)
+    if name in spec.flag_fields and value is not None:
+        return bool(value)
     return value
 
 

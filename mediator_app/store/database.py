@@ -139,6 +139,11 @@ class Store:
         self.mediator_id = desk.mediator_id
         return desk
 
+    def observe_clock(self, stamp: int) -> None:
+        """Take a stamp received from another desk into account: later local edits
+        get higher stamps than what they follow."""
+        self._clock.observe(stamp)
+
     @contextlib.contextmanager
     def write(self) -> Iterator[ChangeWriter]:
         """One user action: a transaction whose changes are all logged, or none kept.

@@ -17,7 +17,7 @@ Version = tuple[int, str, int]
 
 #: Fields whose concurrent edits are not worth a mediator's attention: the last
 #: version wins and no conflict is kept.
-SILENT_FIELDS = frozenset({"created_at", "updated_at", "requested_at"})
+SILENT_FIELDS = frozenset({"created_at", "updated_at", "requested_at", "erased_at"})
 
 
 def latest_versions(conn: sqlite3.Connection, table: str, row_id: str) -> dict[str, Version]:
