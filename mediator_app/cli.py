@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import TextIO
 
 from mediator_app import paths
+from mediator_app.domain.validation import MessageError
 from mediator_app.domain.workshop import DEFAULT_BLANK_ROWS
 from mediator_app.i18n import PARTNER_LANGUAGES, _, format_number, ngettext
-from mediator_app.store import Store, StoreError, open_store
+from mediator_app.store import Store, open_store
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -79,6 +80,10 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     )
     passport.add_argument("--encouragement", default="", help=_("The mediator's line."))
     passport.set_defaults(command=print_passport)
+
+    from mediator_app.cli_sync import add_sync_commands
+
+    add_sync_commands(subparsers, _add_db_option)
 
 
 def demo_data(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -213,8 +218,15 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
         args.db = paths.default_database_path()
     try:
         return command(args, out, err)
-    except StoreError as error:
+    except MessageError as error:  # a store, a bundle, a card or a transport refused
         err.write(_("Error: %(message)s") % {"message": error.render(_)} + "\n")
+        return EXIT_BAD_INPUT
+    except OSError as error:
+        err.write(
+            _("Error: %(message)s")
+            % {"message": f"{error.filename or ''} {error.strerror or error}".strip()}
+            + "\n"
+        )
         return EXIT_BAD_INPUT
 
 

@@ -333,13 +333,22 @@ def _sync(db: Database) -> None:
             direction TEXT NOT NULL CHECK (direction IN ('out', 'in')),
             file_name TEXT NOT NULL,
             origin_desk TEXT,
-            status TEXT NOT NULL CHECK (status IN ('written', 'applied', 'already',
-                                                   'waiting', 'refused')),
+            status TEXT NOT NULL CHECK (status IN ('written', 'sent', 'applied', 'already',
+                                                   'waiting', 'refused', 'deleted')),
             reason TEXT,
             changes INTEGER NOT NULL DEFAULT 0,
+            -- For a bundle this desk made: the ranges of changes it carries (JSON).
+            ranges TEXT,
             at TEXT NOT NULL
         );
         CREATE INDEX bundle_log_by_id ON bundle_log (bundle_id);
+
+        -- How this desk reaches the others: a folder or a WebDAV share (no password:
+        -- that goes to the system's keyring). Local.
+        CREATE TABLE sync_setting (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
 
         PRAGMA user_version = 5;
         """

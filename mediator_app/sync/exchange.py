@@ -222,10 +222,14 @@ def log_bundle(
     status: str,
     reason: str,
     changes: int = 0,
+    ranges: dict[str, list[int]] | None = None,
 ) -> None:
     with store._transaction():
         store.conn.execute(
             "INSERT INTO bundle_log (bundle_id, direction, file_name, origin_desk, status, "
-            "reason, changes, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (bundle_id, direction, file_name, origin, status, reason, changes, utc_now()),
-        )
+            "reason, changes, ranges, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                bundle_id, direction, file_name, origin, status, reason, changes,
+                json.dumps(ranges) if ranges is not None else None, utc_now(),
+            ),
+        )  # fmt: skip

@@ -112,7 +112,7 @@ def merge_changes(store: Store, changes: Iterable[Change]) -> MergeStats:
 
 def _dropped(conn: sqlite3.Connection, change: Change) -> bool:
     """Whether erasure or deletion wins over this change (it then does nothing)."""
-    if change.op == "insert" and not change.data:
+    if change.op != "delete" and not change.data:
         return True  # blanked by an erasure made on the desk that sent it
     if change.table_name == "erasure":
         return False

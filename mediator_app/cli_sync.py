@@ -1,0 +1,170 @@
+"""Headless sync commands: desk cards and enrolment, the recovery key, bundles written,
+imported and exchanged. Each refusal is said in plain words, with a non-zero exit."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TextIO
+
+from mediator_app.i18n import _, ngettext
+
+EXIT_OK = 0
+EXIT_REFUSED = 2
+
+
+def add_sync_commands(subparsers: argparse._SubParsersAction, add_db_option) -> None:
+    card = subparsers.add_parser(
+        "desk-card", help=_("Write this desk's public card, to enrol it on the other desks.")
+    )
+    add_db_option(card)
+    card.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
+    card.set_defaults(command=write_desk_card)
+
+    enrol = subparsers.add_parser(
+        "enroll", help=_("Enrol another desk, or the coordinator, from its card.")
+    )
+    add_db_option(enrol)
+    enrol.add_argument("card", type=Path, metavar="CARD")
+    enrol.set_defaults(command=enroll_card)
+
+    recovery = subparsers.add_parser(
+        "recovery-key",
+        help=_("Write the centre's recovery key to a file, to keep offline."),
+    )
+    add_db_option(recovery)
+    recovery.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
+    recovery.set_defaults(command=write_recovery_key_file)
+
+    export = subparsers.add_parser(
+        "export", help=_("Write a bundle of this desk's changes into a folder.")
+    )
+    add_db_option(export)
+    export.add_argument("--to", type=Path, required=True, metavar="DIR")
+    export.set_defaults(command=export_changes)
+
+    imported = subparsers.add_parser(
+        "import", help=_("Import bundles from files or folders, in any order.")
+    )
+    add_db_option(imported)
+    imported.add_argument("paths", type=Path, nargs="+", metavar="FILE_OR_DIR")
+    imported.set_defaults(command=import_bundles)
+
+    setup = subparsers.add_parser("sync-setup", help=_("Choose how this desk reaches the others."))
+    add_db_option(setup)
+    where = setup.add_mutually_exclusive_group(required=True)
+    where.add_argument("--folder", type=Path, metavar="DIR")
+    where.add_argument("--webdav", metavar="URL")
+    setup.add_argument("--user", default="")
+    setup.set_defaults(command=set_up_sync)
+
+    sync = subparsers.add_parser(
+        "sync", help=_("Exchange bundles with the other desks through the configured way.")
+    )
+    add_db_option(sync)
+    sync.set_defaults(command=sync_now)
+
+
+def _opened(path: Path):
+    from mediator_app.cli import _opened as opened
+
+    return opened(path)
+
+
+def write_desk_card(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from mediator_app.sync.keys import card_for_this_desk, fingerprint
+
+    with _opened(args.db) as store:
+        card = card_for_this_desk(store)
+    args.output.write_bytes(card.to_bytes())
+    out.write(
+        _("Card of %(name)s written to %(path)s. Its fingerprint: %(fingerprint)s")
+        % {"name": card.name, "path": args.output, "fingerprint": fingerprint(card)}
+        + "\n"
+    )
+    return EXIT_OK
+
+
+def enroll_card(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from mediator_app.sync.keys import DeskCard, enroll, fingerprint
+
+    card = DeskCard.from_bytes(args.card.read_bytes())
+    with _opened(args.db) as store:
+        enrolled = enroll(store, card)
+    out.write(
+        _("%(name)s is enrolled. Check its fingerprint with the other desk: %(fingerprint)s")
+        % {"name": enrolled.name, "fingerprint": fingerprint(card)}
+        + "\n"
+    )
+    return EXIT_OK
+
+
+def write_recovery_key_file(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from mediator_app.sync.keys import write_recovery_key
+
+    with _opened(args.db) as store:
+        write_recovery_key(store, args.output)
+    out.write(
+        _(
+            "Recovery key written to %(path)s. Keep it offline, in a safe place: with it, "
+            "the age tool opens any bundle of the centre."
+        )
+        % {"path": args.output}
+        + "\n"
+    )
+    return EXIT_OK
+
+
+def export_changes(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from mediator_app.sync.desk_sync import export_bundle
+
+    with _opened(args.db) as store:
+        path = export_bundle(store, args.to)
+    if path is None:
+        out.write(_("Nothing new to send.") + "\n")
+    else:
+        out.write(_("Bundle written: %(path)s") % {"path": path} + "\n")
+    return EXIT_OK
+
+
+def import_bundles(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from mediator_app.sync.desk_sync import SyncFolders, describe, import_files
+
+    with _opened(args.db) as store:
+        results = import_files(store, args.paths, SyncFolders.beside(args.db))
+    refused = 0
+    for result in results:
+        stream = err if result.status == "refused" else out
+        stream.write(describe(result) + "\n")
+        refused += result.status == "refused"
+    return EXIT_REFUSED if refused else EXIT_OK
+
+
+def set_up_sync(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from mediator_app.sync.settings import TransportSetting, save_transport_setting
+
+    if args.folder is not None:
+        setting = TransportSetting("folder", str(args.folder.resolve()))
+    else:
+        setting = TransportSetting("webdav", args.webdav, args.user)
+    with _opened(args.db) as store:
+        save_transport_setting(store, setting)
+    out.write(_("Bundles will go through %(where)s.") % {"where": setting.location} + "\n")
+    return EXIT_OK
+
+
+def sync_now(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from mediator_app.sync.desk_sync import SyncFolders, describe, sync_with
+    from mediator_app.sync.settings import configured_transport
+
+    with _opened(args.db) as store:
+        report = sync_with(store, configured_transport(store), SyncFolders.beside(args.db))
+    out.write(
+        ngettext("%(count)s bundle sent.", "%(count)s bundles sent.", report.sent)
+        % {"count": report.sent}
+        + "\n"
+    )
+    for result in report.imported:
+        stream = err if result.status == "refused" else out
+        stream.write(describe(result) + "\n")
+    return EXIT_REFUSED if report.refused else EXIT_OK
