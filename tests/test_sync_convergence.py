@@ -29,7 +29,9 @@ from mediator_app.domain.session import SupportSession
 from mediator_app.store import open_store
 from mediator_app.store.changes import SYNCED_TABLES
 from mediator_app.sync.conflicts import open_conflicts, resolve
+from mediator_app.sync.desk_sync import SyncFolders, export_bundle, import_files, waiting_files
 from mediator_app.sync.exchange import apply_bundle, outgoing, plan
+from mediator_app.sync.keys import card_for_this_desk, enroll
 from mediator_app.sync.merge import MergeError
 
 CONSENT = {"consent_date": "2026-01-05", "consent_version": "2026-1"}
@@ -71,6 +73,7 @@ def carried(bundle: tuple[dict, list[dict]]) -> tuple[dict, list[dict]]:
 class ThreeDesks(RuleBasedStateMachine):
     residents = Bundle("residents")
     bundles = Bundle("bundles")
+    files = Bundle("files")
 
     @initialize(target=residents)
     def open_desks(self) -> str:
@@ -82,9 +85,18 @@ class ThreeDesks(RuleBasedStateMachine):
             # Durability is not what is tested here: skip the disk flushes.
             store.conn.execute("PRAGMA synchronous = OFF")
             self.desks.append(store)
-        centre = self.desks[0].ensure_desk().centre_id
+        # The others join the first desk's centre, then every desk enrols every other.
+        first_card = card_for_this_desk(self.desks[0])
         for store in self.desks[1:]:
-            store.conn.execute("UPDATE desk SET centre_id = ?", (centre,))
+            enroll(store, first_card)
+        cards = [card_for_this_desk(store) for store in self.desks]
+        for store, own in zip(self.desks, cards, strict=True):
+            for card in cards:
+                if card is not own:
+                    enroll(store, card)
+        self.folders = [
+            SyncFolders(self.folder / f"desk{number}.sync").make() for number in range(DESKS)
+        ]
         self.erased: set[str] = set()
         self.waiting: list[list[tuple[dict, list[dict]]]] = [[] for _ in range(DESKS)]
         # One resident every desk knows from the start, for edits that meet.
@@ -177,6 +189,36 @@ class ThreeDesks(RuleBasedStateMachine):
     @rule(desk=st.integers(0, DESKS - 1), bundle=bundles)
     def import_bundle(self, desk: int, bundle) -> None:
         self._import(desk, bundle)
+
+    @rule(target=files, desk=st.integers(0, DESKS - 1))
+    def export_file(self, desk: int) -> Path:
+        """A real bundle file: signed, encrypted, as it travels."""
+        return export_bundle(self.desks[desk], self.folder / "shared", force=True)
+
+    @rule(desk=st.integers(0, DESKS - 1), file=files)
+    def import_file(self, desk: int, file: Path) -> None:
+        folders = self.folders[desk]
+        results = import_files(self.desks[desk], [file, *waiting_files(folders)], folders)
+        assert all(result.status != "refused" for result in results)
+
+    @rule(desk=st.integers(0, DESKS - 1), file=files, offset=st.integers(0, 10**6),
+          truncate=st.booleans())  # fmt: skip
+    def damaged_file(self, desk: int, file: Path, offset: int, truncate: bool) -> None:
+        """A bundle cut short or with one byte flipped is refused; nothing changes."""
+        data = bytearray(file.read_bytes())
+        position = offset % len(data)
+        if truncate:
+            del data[position:]
+        else:
+            data[position] ^= 0x01
+        damaged = self.folder / "damaged" / file.name
+        damaged.parent.mkdir(exist_ok=True)
+        damaged.write_bytes(bytes(data))
+        store = self.desks[desk]
+        before = fingerprint(store)
+        [result] = import_files(store, [damaged], self.folders[desk])
+        assert result.status == "refused"
+        assert fingerprint(store) == before
 
     @rule(desk=st.integers(0, DESKS - 1), bundle=bundles, cut=st.integers(0, 50))
     def crash_in_the_middle(self, desk: int, bundle, cut: int) -> None:

@@ -373,3 +373,45 @@ def describe(result: ImportResult) -> str:
         {"id": result.bundle_id[-12:], "reason": result.reason},
         _,
     )
+
+
+@dataclass(frozen=True)
+class SyncSummary:
+    """What the window's status line says about sync."""
+
+    configured: bool
+    last_exchange_at: str | None
+    outgoing: int
+    conflicts: int
+    refused: int
+
+
+def sync_summary(store: Store, folders: SyncFolders) -> SyncSummary:
+    """The last exchange, bundles still to go, open conflicts and refused bundles."""
+    from mediator_app.sync.conflicts import open_conflicts
+    from mediator_app.sync.settings import transport_setting
+
+    (last,) = store.conn.execute(
+        "SELECT MAX(at) FROM bundle_log WHERE status IN ('sent', 'applied', 'already')"
+    ).fetchone()
+    sent = {
+        name for (name,) in store.conn.execute(
+            "SELECT file_name FROM bundle_log WHERE direction = 'out' AND status = 'sent'"
+        )
+    }  # fmt: skip
+    outbox = folders.outbox
+    outgoing = (
+        sum(1 for path in outbox.glob(f"*{BUNDLE_SUFFIX}") if path.name not in sent)
+        if outbox.is_dir()
+        else 0
+    )
+    (refused,) = store.conn.execute(
+        "SELECT COUNT(DISTINCT file_name) FROM bundle_log WHERE status = 'refused'"
+    ).fetchone()
+    return SyncSummary(
+        configured=transport_setting(store) is not None,
+        last_exchange_at=last,
+        outgoing=outgoing,
+        conflicts=len(open_conflicts(store.conn)),
+        refused=refused,
+    )

@@ -43,6 +43,7 @@ from mediator_app.ui.resident_file import ResidentFile
 from mediator_app.ui.session_dialog import SessionDialog
 from mediator_app.ui.skills_actions import SkillsActions
 from mediator_app.ui.statistics_page import StatisticsPage
+from mediator_app.ui.sync_status import AutoSync, SyncStatus, status_text
 from mediator_app.ui.today_view import TodayView
 from mediator_app.ui.widgets import (
     explain_failure,
@@ -107,6 +108,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         self.actions_by_name = self._create_actions()
         self._show_status()
+        self._build_sync_status()
         self.resize(1280, 720)
         restore_geometry(self, settings, "main")
         self.search_box.setFocus()
@@ -246,6 +248,23 @@ class MainWindow(QMainWindow):
         for name in ("new_resident", "log_session", "anonymous_visit", "today"):
             toolbar.addAction(actions[name])
         return actions
+
+    def _build_sync_status(self) -> None:
+        """The sync line in the status bar, and sync in the background."""
+        self.sync_status = SyncStatus(self)
+        self.statusBar().addPermanentWidget(self.sync_status)
+        self.auto_sync = None
+        if self._store.path is not None:
+            self.auto_sync = AutoSync(self._store, self._worker, self._store.path, self)
+            self.auto_sync.finished.connect(lambda _report: self._update_sync_status())
+            self.auto_sync.failed.connect(self._update_sync_status)
+        self._update_sync_status()
+
+    def _update_sync_status(self, error: str = "") -> None:
+        if self.auto_sync is None:
+            self.sync_status.hide()
+            return
+        self.sync_status.setText(status_text(self.auto_sync.summary(), error))
 
     def _show_status(self) -> None:
         desk = self._store.desk
@@ -611,6 +630,8 @@ class MainWindow(QMainWindow):
             self.today_view.refresh()
         if "skills" in topics:
             self.resident_file.refresh()
+        if topics & {"sync", "residents", "sessions"}:
+            self._update_sync_status()
         if topics & {"skills", "residents"}:
             self.statistics_page.mark_stale()
         if topics & {"workshops", "residents"}:
