@@ -77,3 +77,47 @@ def test_without_a_way_set_up_nothing_runs(store, db_path, qtbot):
         assert status_text(auto.summary()) == "Sync: not set up"
     finally:
         worker.stop()
+
+
+def test_the_window_opens_the_sync_dialog_when_nothing_is_set_up(desk, qtbot):
+    from mediator_app.ui.sync_dialog import SyncDialog
+
+    window, _store, _worker, _helene = desk
+    window.actions_by_name["sync_now"].trigger()
+    assert isinstance(window.active_dialog, SyncDialog)
+    window.active_dialog.reject()
+
+
+def test_a_conflict_is_settled_from_the_window(desk, qtbot, tmp_path):
+    """Two desks edit one field apart; the window's conflicts screen settles it on the
+    worker."""
+    from dataclasses import replace
+
+    from mediator_app.store import open_store
+    from mediator_app.sync.conflicts import open_conflicts
+    from mediator_app.sync.desk_sync import SyncFolders, export_bundle, import_files
+    from mediator_app.sync.keys import card_for_this_desk, enroll
+    from mediator_app.ui.conflicts_dialog import ConflictsDialog
+
+    window, store, worker, helene = desk
+    other = open_store(tmp_path / "fablab.db")
+    other.ensure_desk(name="Fablab")
+    enroll(other, card_for_this_desk(store))
+    enroll(store, card_for_this_desk(other))
+    import_files(other, [export_bundle(store, tmp_path / "a")], SyncFolders(tmp_path / "o"))
+    store.residents.update(replace(store.residents.get(helene.id), commune="Lyon"))
+    other.residents.update(replace(other.residents.get(helene.id), commune="Grans"))
+    import_files(store, [export_bundle(other, tmp_path / "b")], SyncFolders(tmp_path / "s"))
+    other.close()
+    assert len(open_conflicts(store.conn)) == 1
+
+    window.actions_by_name["conflicts"].trigger()
+    dialog = window.active_dialog
+    assert isinstance(dialog, ConflictsDialog)
+    dialog.table.setCurrentIndex(dialog.model.index(0, 0))
+    choices = [button.text() for button in dialog.version_buttons]
+    dialog.choose(next(i for i, text in enumerate(choices) if "Lyon" in text))
+    dialog.keep()
+    wait_idle(qtbot, worker)
+    assert open_conflicts(store.conn) == []
+    assert store.residents.get(helene.id).commune == "Lyon"

@@ -51,12 +51,16 @@ _LAST_ACTIVITY_SQL = (
 )
 
 
+#: The resident fields the index is made of: an edit of another field leaves it as is.
+INDEXED_FIELDS = frozenset({"first_name", "last_name", "phone", "email", "merged_into"})
+
+
 def on_change(conn: sqlite3.Connection, change: Change, before: dict[str, Any] | None) -> None:
     """Keep the index in step with the changes that touch it (a change listener)."""
     if change.table_name == "resident":
         if change.op == "delete":
             drop_resident(conn, change.row_id)
-        else:
+        elif change.op == "insert" or INDEXED_FIELDS & change.data.keys():
             index_resident(conn, change.row_id)
             if change.data.get("merged_into"):
                 _reindex_absorbed(conn, change.data["merged_into"])

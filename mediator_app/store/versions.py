@@ -35,9 +35,17 @@ def latest_versions(conn: sqlite3.Connection, table: str, row_id: str) -> dict[s
     return latest
 
 
-def siblings(conn: sqlite3.Connection, table: str, row_id: str) -> dict[str, list[Version]]:
-    """Every version each field of a row holds: one, or several when edits conflict."""
-    held = {name: [version] for name, version in latest_versions(conn, table, row_id).items()}
+def siblings(
+    conn: sqlite3.Connection,
+    table: str,
+    row_id: str,
+    latest: dict[str, Version] | None = None,
+) -> dict[str, list[Version]]:
+    """Every version each field of a row holds: one, or several when edits conflict.
+    ``latest`` saves reading the row's log again when the caller has it."""
+    if latest is None:
+        latest = latest_versions(conn, table, row_id)
+    held = {name: [version] for name, version in latest.items()}
     conflicted: dict[str, list[Version]] = {}
     for field, hlc, desk_id, seq in conn.execute(
         "SELECT field, hlc, desk_id, seq FROM sync_conflict WHERE table_name = ? AND row_id = ?",

@@ -201,7 +201,7 @@ def _refuse(
     words = error.render(_)
     target.with_name(target.name + ".txt").write_text(words + "\n", encoding="utf-8")
     log_bundle(store, bundle_id or path.name, "in", path.name, None, "refused", error.message)
-    return ImportResult(bundle_id or path.name, "refused", reason=words)
+    return ImportResult(bundle_id, "refused", reason=words, file_name=path.name)
 
 
 def import_files(store: Store, paths: Iterable[Path], folders: SyncFolders) -> list[ImportResult]:
@@ -363,15 +363,13 @@ def describe(result: ImportResult) -> str:
             "Bundle %(id)s: %(count)s change applied.",
             "Bundle %(id)s: %(count)s changes applied.",
             result.stats.applied,
-        ) % {"id": result.bundle_id[-12:], "count": result.stats.applied}
+        ) % {"id": result.label, "count": result.stats.applied}
     if result.status == "already":
-        return _("Bundle %(id)s: already applied.") % {"id": result.bundle_id[-12:]}
+        return _("Bundle %(id)s: already applied.") % {"id": result.label}
     if result.status == "wait":
-        return _("Bundle %(id)s: waits for an earlier bundle.") % {"id": result.bundle_id[-12:]}
+        return _("Bundle %(id)s: waits for an earlier bundle.") % {"id": result.label}
     return render_message(
-        N_("Bundle %(id)s refused: %(reason)s"),
-        {"id": result.bundle_id[-12:], "reason": result.reason},
-        _,
+        N_("Bundle %(id)s refused: %(reason)s"), {"id": result.label, "reason": result.reason}, _
     )
 
 

@@ -55,6 +55,13 @@ class ImportResult:
     status: str
     stats: MergeStats = field(default_factory=MergeStats)
     reason: str = ""
+    #: The file it came in, when there was one.
+    file_name: str = ""
+
+    @property
+    def label(self) -> str:
+        """How a mediator recognises the bundle: the end of its id, else its file."""
+        return self.bundle_id[-12:] if self.bundle_id else self.file_name
 
 
 def change_to_record(change: Change) -> dict[str, Any]:

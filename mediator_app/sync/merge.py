@@ -94,11 +94,11 @@ def merge_changes(store: Store, changes: Iterable[Change]) -> MergeStats:
             log_change(conn, replace(change, data={}, base=None))
             stats.dropped += 1
             continue
-        effect, conflicts = _effect(conn, change)
+        before = _row(conn, change.table_name, change.row_id)
+        effect, conflicts = _effect(conn, change, before)
         log_change(conn, change)
         stats.conflicts += conflicts
         if effect is not None:
-            before = _row(conn, change.table_name, change.row_id)
             apply_change(conn, effect)
             for listener in CHANGE_LISTENERS:
                 listener(conn, effect, before)
@@ -136,9 +136,12 @@ def _dropped(conn: sqlite3.Connection, change: Change) -> bool:
     return False
 
 
-def _effect(conn: sqlite3.Connection, change: Change) -> tuple[Change | None, int]:
-    """What ``change`` does to the table here, and how many conflicts it opens."""
-    exists = _row(conn, change.table_name, change.row_id) is not None
+def _effect(
+    conn: sqlite3.Connection, change: Change, current_row: dict[str, Any] | None
+) -> tuple[Change | None, int]:
+    """What ``change`` does to the table here (``current_row`` is the row as it is),
+    and how many conflicts it opens."""
+    exists = current_row is not None
     if change.op == "delete":
         return (change if exists else None), 0
     if change.op == "insert" and not exists:
@@ -146,20 +149,21 @@ def _effect(conn: sqlite3.Connection, change: Change) -> tuple[Change | None, in
     if not exists:
         raise MergeError(f"{change.table_name} {change.row_id} is edited before it is made")
     # An update, or the same link row made on two desks: field by field.
-    won, conflicts = _settle_fields(conn, change)
+    won, conflicts = _settle_fields(conn, change, current_row)
     if not won:
         return None, conflicts
     return replace(change, op="update", data=won), conflicts
 
 
-def _settle_fields(conn: sqlite3.Connection, change: Change) -> tuple[dict[str, Any], int]:
+def _settle_fields(
+    conn: sqlite3.Connection, change: Change, current_row: dict[str, Any]
+) -> tuple[dict[str, Any], int]:
     """The fields of ``change`` that the row shows now, and the conflicts it opened."""
     spec = SYNCED_TABLES[change.table_name]
     version: Version = (change.hlc, change.desk_id, change.seq)
-    held = siblings(conn, change.table_name, change.row_id)
     latest = latest_versions(conn, change.table_name, change.row_id)
+    held = siblings(conn, change.table_name, change.row_id, latest)
     base = change.base or {}
-    current_row = _row(conn, change.table_name, change.row_id) or {}
     won: dict[str, Any] = {}
     conflicts = 0
     for name, value in change.data.items():

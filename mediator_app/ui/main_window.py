@@ -209,12 +209,17 @@ class MainWindow(QMainWindow):
                        "show_workshops"),
             ActionSpec("statistics", _("Stat&istics"), QKeySequence("Ctrl+Shift+S"),
                        "show_statistics"),
+            ActionSpec("sync_now", _("S&ync now"), QKeySequence("Ctrl+Shift+Y"), "sync_now"),
+            ActionSpec("sync", _("Sync with the other &desks…"), QKeySequence(), "open_sync"),
+            ActionSpec("conflicts", _("&Conflicts between desks…"), QKeySequence(),
+                       "open_conflicts"),
             ActionSpec("settings", _("&Settings…"), QKeySequence.StandardKey.Preferences,
                        "open_settings"),
             ActionSpec("quit", _("&Quit"), QKeySequence.StandardKey.Quit, "close"),
         )  # fmt: skip
         menus = {
-            _("&File"): ("new_resident", "settings", "quit"),
+            _("&File"): ("new_resident", "", "sync_now", "sync", "conflicts", "", "settings",
+                         "quit"),
             _("&Desk"): ("find", "log_session", "anonymous_visit", "edit_resident", "today", "",
                          "assess", "goals", "passport", "", "statistics"),
             # The workshops page owns its actions ("" is a separator).
@@ -254,10 +259,76 @@ class MainWindow(QMainWindow):
         self.sync_status = SyncStatus(self)
         self.statusBar().addPermanentWidget(self.sync_status)
         self.auto_sync = None
+        #: A share password the keyring could not keep: asked once, kept for the session.
+        self._sync_password: str | None = None
+        self.sync_status.clicked.connect(self.open_sync)
         if self._store.path is not None:
-            self.auto_sync = AutoSync(self._store, self._worker, self._store.path, self)
+            self.auto_sync = AutoSync(
+                self._store,
+                self._worker,
+                self._store.path,
+                self,
+                transport_for=self._sync_transport,
+            )
             self.auto_sync.finished.connect(lambda _report: self._update_sync_status())
             self.auto_sync.failed.connect(self._update_sync_status)
+        self._update_sync_status()
+
+    def _sync_transport(self, store: Store):
+        """The configured transport, with the session's password if one was typed (runs
+        on the worker)."""
+        from mediator_app.sync.settings import NoTransport, transport_setting
+        from mediator_app.ui.sync_dialog import open_transport
+
+        setting = transport_setting(store)
+        if setting is None:
+            raise NoTransport()
+        return open_transport(setting, self._sync_password)
+
+    def sync_now(self) -> None:
+        from mediator_app.sync.settings import transport_setting
+
+        if self.auto_sync is None:
+            return
+        if transport_setting(self._store) is None:
+            self.open_sync()
+            return
+        self.statusBar().showMessage(_("Syncing with the other desks…"), 3000)
+        self.auto_sync.sync_now()
+
+    def open_sync(self) -> None:
+        from mediator_app.ui.sync_dialog import SyncDialog
+
+        if self._store.path is None:
+            return
+        dialog = SyncDialog(
+            self._store, self._worker, self._store.path, self,
+            session_password=self._sync_password,
+        )  # fmt: skip
+        dialog.synced.connect(lambda _report: self._update_sync_status())
+        dialog.finished.connect(lambda _result: self._keep_sync_password(dialog))
+        self._open_dialog(dialog)
+
+    def open_conflicts(self) -> None:
+        """The fields two desks changed apart: a mediator chooses, on the worker."""
+        from mediator_app.sync.conflicts import resolve
+        from mediator_app.ui.conflicts_dialog import ConflictsDialog
+
+        dialog = ConflictsDialog(self._store, self)
+
+        def settle(table: str, row_id: str, field: str, value: object) -> None:
+            self._worker.run(
+                lambda store, _progress: resolve(store, table, row_id, field, value),
+                on_success=lambda _result: dialog.conflict_resolved(),
+                on_failure=dialog.resolve_failed,
+                topics=("residents", "sessions", "workshops", "skills", "sync"),
+            )
+
+        dialog.resolve_requested.connect(settle)
+        self._open_dialog(dialog)
+
+    def _keep_sync_password(self, dialog) -> None:
+        self._sync_password = dialog.session_password or self._sync_password
         self._update_sync_status()
 
     def _update_sync_status(self, error: str = "") -> None:
