@@ -214,3 +214,64 @@ def test_a_bundle_of_another_centre_is_refused(centre, tmp_path):
         other.store.close()
     finally:
         stranger.store.close()
+
+
+def test_three_offline_desks_end_identical_by_folder_and_webdav_in_any_order(
+    centre, tmp_path, webdav
+):
+    """The issue's scenario: parallel edits (one on the same field), one erasure;
+    bundles go some rounds by a USB-like folder, some by WebDAV, desks in shuffled order;
+    a tampered bundle on the share is refused and explained."""
+    import random
+
+    folder = FolderTransport(tmp_path / "stick")
+    (tmp_path / "stick").mkdir()
+    share = WebDavTransport(webdav.url, webdav.user, webdav.password)
+    accueil, fablab, bureau = (desk.store for desk in centre)
+    helene = accueil.residents.create(Resident(first_name="Hélène", last_name="Petit", **CONSENT))
+    karim = bureau.residents.create(Resident(first_name="Karim", last_name="Amrani", **CONSENT))
+    sync_everyone(centre, share)
+    accueil.residents.update(replace(accueil.residents.get(helene.id), phone="0611223344"))
+    bureau.residents.update(replace(bureau.residents.get(helene.id), phone="0699887766"))
+    fablab.sessions.create(
+        SupportSession(date="2026-11-21", duration_min=30, themes=("email",),
+                       resident_id=karim.id),
+    )  # fmt: skip
+    accueil.residents.erase(karim.id)
+    rng = random.Random(5)
+    for transport in (folder, share, folder, share, share):
+        order = list(centre)
+        rng.shuffle(order)
+        for desk in order:
+            sync_with(desk.store, transport, desk.folders)
+    reference = data_of(accueil)
+    assert data_of(fablab) == reference and data_of(bureau) == reference
+    assert [c.field for c in open_conflicts(bureau.conn)] == ["phone"]
+    assert not any(row for row in reference["support_session"] if row[0] and karim.id in row)
+    resolve(bureau, "resident", helene.id, "phone", "0611223344")
+    # Someone tampers with a bundle on the share: it is refused, the others still agree.
+    bureau.residents.update(replace(bureau.residents.get(helene.id), commune="Grans"))
+    sync_with(bureau, share, centre[2].folders)
+    victim = next(b.name for b in share.list_bundles() if b.name.endswith(".pbundle"))
+    path = share.fetch(victim, tmp_path / "tamper")
+    data = bytearray(path.read_bytes())
+    data[-50] ^= 0xFF
+    path.write_bytes(bytes(data))
+    share.delete(victim)
+    forged = path.with_name("passerelle-forged-" + victim)
+    path.rename(forged)
+    share.send(forged)
+    for transport in (share, folder, share):
+        for desk in centre:
+            sync_with(desk.store, transport, desk.folders)
+    for desk in centre:
+        assert open_conflicts(desk.store.conn) == []
+        assert desk.store.residents.get(helene.id).phone == "0611223344"
+        assert desk.store.residents.get(helene.id).commune == "Grans"
+    assert data_of(fablab) == data_of(accueil) == data_of(bureau)
+    notes = [
+        note.read_text(encoding="utf-8")
+        for desk in centre
+        for note in desk.folders.quarantine.glob("*.txt")
+    ]
+    assert notes and all("damaged" in note for note in notes)
