@@ -18,7 +18,14 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QSize, QStandardPaths, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication, QTextDocument
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontDatabase,
+    QGuiApplication,
+    QPixmap,
+    QTextDocument,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -50,6 +57,7 @@ from mediator_app.sync.keys import (
     card_for_this_desk,
     enroll,
     fingerprint,
+    fingerprint_qr_text,
     peers,
     revoke,
     write_recovery_key,
@@ -63,6 +71,7 @@ from mediator_app.sync.transports import (
     store_password,
 )
 from mediator_app.ui.models import ID_ROLE, RECORD_ROLE, AnyIndex, ColumnsTableModel
+from mediator_app.ui.qr import qr_image
 from mediator_app.ui.widgets import WARNING_SIGN, FieldError, add_row, scrolling
 from mediator_app.ui.worker import DatabaseWorker
 
@@ -120,6 +129,8 @@ class DeskState:
     setting: TransportSetting | None
     card: DeskCard
     digits: str
+    #: The digits for a QR code: a phone on the other desk can compare them.
+    card_qr_text: str
     centre_name: str
     peers: tuple[PeerRow, ...]
 
@@ -132,6 +143,7 @@ def read_desk_state(store: Store) -> DeskState:
         setting=transport_setting(store),
         card=card,
         digits=fingerprint(card),
+        card_qr_text=fingerprint_qr_text(card),
         centre_name=store.ensure_desk().centre_name,
         peers=tuple(_peer_row(found) for found in peers(store, include_revoked=True)),
     )
@@ -441,6 +453,9 @@ class SyncDialog(QDialog):
         )
         self.fingerprint.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.fingerprint.setAccessibleName(_("Fingerprint of this desk's card"))
+        self.fingerprint_qr = QLabel()
+        self.fingerprint_qr.setObjectName("fingerprintQr")
+        self.fingerprint_qr.setAccessibleName(_("The fingerprint as a QR code"))
         self.save_card_button = QPushButton(_("Sa&ve the card…"))
         self.save_card_button.setObjectName("saveCard")
         self.save_card_button.setAutoDefault(False)
@@ -456,7 +471,10 @@ class SyncDialog(QDialog):
         layout.addSpacing(8)
         layout.addWidget(self.desk_name)
         layout.addWidget(caption)
-        layout.addWidget(self.fingerprint)
+        fingerprint_row = QHBoxLayout()
+        fingerprint_row.addWidget(self.fingerprint, 1)
+        fingerprint_row.addWidget(self.fingerprint_qr)
+        layout.addLayout(fingerprint_row)
         layout.addSpacing(8)
         layout.addLayout(buttons)
         layout.addWidget(self.card_status)
@@ -534,6 +552,7 @@ class SyncDialog(QDialog):
         else:
             self.desk_name.setText(state.card.name)
         self.fingerprint.setText(state.digits)
+        self.fingerprint_qr.setPixmap(QPixmap.fromImage(qr_image(state.card_qr_text)))
         self._show_peers(state.peers)
         if with_setting:
             self._saved = state.setting
