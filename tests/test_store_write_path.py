@@ -16,6 +16,7 @@ from mediator_app.domain.session import SupportSession
 from mediator_app.domain.skills import Framework, FrameworkRegistry, SkillAssessment, SkillGoal
 from mediator_app.domain.validation import ValidationError
 from mediator_app.domain.workshop import AnonymousCount, Workshop, WorkshopOccurrence
+from mediator_app.reports.activities import pseudonym_key
 from mediator_app.store import NotFoundError, StoreError, erasure, open_store
 from mediator_app.store.changes import SYNCED_TABLES, Change, apply_change, read_changes
 from mediator_app.store.mediators import add_mediator
@@ -369,6 +370,7 @@ def varied_history(store) -> dict[str, str]:
     forgotten = store.residents.create(person(first="Jeanne", last="Oubli"), today=TODAY)
     store.sessions.create(visit(forgotten.id, day="2026-03-04"), today=TODAY)
     store.residents.erase(forgotten.id)
+    pseudonym_key(store)  # the centre's key for exports, a synced setting
     goal = skills.add_goal(
         SkillGoal(marie.id, "tiny", "1.0", "mail.send", (TODAY + timedelta(days=30)).isoformat()),
         today=TODAY,

@@ -69,6 +69,7 @@ SYNCED_TABLES: dict[str, TableSpec] = {
         TableSpec("skill_goal"),
         # An erased resident: the id only. Applying it erases everything about them.
         TableSpec("erasure"),
+        TableSpec("centre_setting"),
     )
 }
 

@@ -297,6 +297,15 @@ def _sync(db: Database) -> None:
             updated_at TEXT NOT NULL
         );
 
+        -- Settings shared by the desks of a centre, synced like data: the key that
+        -- turns a resident into a pseudonym in the coordinator's exports.
+        CREATE TABLE centre_setting (
+            id TEXT PRIMARY KEY,
+            value TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+
         -- This desk's keys: an Ed25519 signing key and an age identity. Local only.
         CREATE TABLE desk_secret (
             singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
