@@ -58,6 +58,31 @@ def add_sync_commands(subparsers: argparse._SubParsersAction, add_db_option) -> 
     setup.add_argument("--user", default="")
     setup.set_defaults(command=set_up_sync)
 
+    export_coord = subparsers.add_parser(
+        "coordinator-export",
+        help=_("Prepare the pseudonymised export of a period for the coordinator."),
+    )
+    add_db_option(export_coord)
+    export_coord.add_argument("--period", required=True, metavar="YYYY-MM|YYYY-Qn")
+    export_coord.add_argument("--to", type=Path, required=True, metavar="DIR")
+    export_coord.add_argument(
+        "--send", action="store_true", help=_("Also send it through the configured way.")
+    )
+    export_coord.set_defaults(command=export_for_the_coordinator)
+
+    setup_coord = subparsers.add_parser(
+        "coordinator-setup", help=_("Make this database the coordinator's.")
+    )
+    add_db_option(setup_coord)
+    setup_coord.set_defaults(command=become_coordinator)
+
+    take_in = subparsers.add_parser(
+        "coordinator-import", help=_("Take the centres' exports into the coordinator's database.")
+    )
+    add_db_option(take_in)
+    take_in.add_argument("paths", type=Path, nargs="+", metavar="FILE_OR_DIR")
+    take_in.set_defaults(command=import_exports)
+
     sync = subparsers.add_parser(
         "sync", help=_("Exchange bundles with the other desks through the configured way.")
     )
@@ -168,3 +193,85 @@ def sync_now(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         stream = err if result.status == "refused" else out
         stream.write(describe(result) + "\n")
     return EXIT_REFUSED if report.refused else EXIT_OK
+
+
+def export_for_the_coordinator(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from mediator_app.sync.coordinator import Period, export_for_coordinator
+    from mediator_app.sync.settings import configured_transport
+
+    period = Period.parse(args.period)
+    with _opened(args.db) as store:
+        path = export_for_coordinator(store, period, args.to)
+        if args.send:
+            configured_transport(store).send(path)
+    out.write(
+        _("Export of %(period)s for the coordinator written: %(path)s")
+        % {"period": period.label, "path": path}
+        + "\n"
+    )
+    return EXIT_OK
+
+
+def become_coordinator(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    with _opened(args.db) as store:
+        store.become_coordinator()
+    out.write(
+        _(
+            "This database is now the coordinator's. Give its card (desk-card) to the "
+            "centres, and enrol theirs."
+        )
+        + "\n"
+    )
+    return EXIT_OK
+
+
+def import_exports(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from mediator_app.domain.validation import MessageError
+    from mediator_app.sync.coordinator import import_export
+    from mediator_app.sync.transports import BUNDLE_SUFFIX
+
+    files = []
+    for path in args.paths:
+        files.extend(sorted(path.glob(f"*{BUNDLE_SUFFIX}")) if path.is_dir() else [path])
+    refused = 0
+    with _opened(args.db) as store:
+        for path in files:
+            try:
+                result = import_export(store, path)
+            except MessageError as error:
+                refused += 1
+                err.write(
+                    _("%(file)s refused: %(reason)s")
+                    % {"file": path.name, "reason": error.render(_)}
+                    + "\n"
+                )
+                continue
+            out.write(_describe_import(result) + "\n")
+    return EXIT_REFUSED if refused else EXIT_OK
+
+
+def _describe_import(result) -> str:
+    if result.status == "older":
+        return _("%(centre)s, %(period)s: an older export than the one held; nothing changed.") % {
+            "centre": result.centre_name,
+            "period": result.period,
+        }
+    if result.status == "replaced":
+        message = ngettext(
+            "%(centre)s, %(period)s: corrected export, %(count)s activity (replaces the "
+            "earlier one).",
+            "%(centre)s, %(period)s: corrected export, %(count)s activities (replaces the "
+            "earlier one).",
+            result.activities,
+        )
+    else:
+        message = ngettext(
+            "%(centre)s, %(period)s: %(count)s activity taken in.",
+            "%(centre)s, %(period)s: %(count)s activities taken in.",
+            result.activities,
+        )
+    return message % {
+        "centre": result.centre_name,
+        "period": result.period,
+        "count": result.activities,
+    }

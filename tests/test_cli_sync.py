@@ -128,3 +128,36 @@ def test_the_age_tool_opens_a_bundle_with_the_recovery_key(two_desks, tmp_path, 
     with tarfile.open(fileobj=io.BytesIO(opened.stdout)) as archive:
         changes = archive.extractfile("changes.jsonl").read().decode("utf-8")
     assert "Hélène" in changes
+
+
+def test_the_coordinator_export_from_a_centre_to_the_coordinator(tmp_path, capsys):
+    from mediator_app.domain.session import SupportSession
+
+    centre, coordinator = tmp_path / "centre.db", tmp_path / "coordinator.db"
+    assert _main(capsys, "coordinator-setup", "--db", str(coordinator))[0] == 0
+    for path in (centre, coordinator):
+        _main(capsys, "desk-card", "--db", str(path), "-o", str(path) + ".card")
+    assert _main(capsys, "enroll", "--db", str(centre), str(coordinator) + ".card")[0] == 0
+    assert _main(capsys, "enroll", "--db", str(coordinator), str(centre) + ".card")[0] == 0
+    resident = _add_resident(centre, "Hélène")
+    store = open_store(centre)
+    store.sessions.create(
+        SupportSession(date="2026-11-03", duration_min=30, themes=("email",),
+                       resident_id=resident),
+    )  # fmt: skip
+    store.close()
+    code, out, err = _main(
+        capsys, "coordinator-export", "--db", str(centre), "--period", "2026-11",
+        "--to", str(tmp_path / "exports"),
+    )  # fmt: skip
+    assert code == 0, err
+    assert "Export of 2026-11" in out
+    code, out, err = _main(capsys, "coordinator-import", "--db", str(coordinator),
+                           str(tmp_path / "exports"))  # fmt: skip
+    assert code == 0, err
+    assert "2026-11: 1 activity taken in" in out
+    code, _out, err = _main(
+        capsys, "coordinator-export", "--db", str(centre), "--period", "2026-13",
+        "--to", str(tmp_path / "exports"),
+    )  # fmt: skip
+    assert code == 2 and "is not a period" in err

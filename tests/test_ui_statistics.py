@@ -97,3 +97,46 @@ def test_a_new_assessment_refreshes_the_figures_shown(desk, qtbot):
     )
     wait_idle(qtbot, worker)
     qtbot.waitUntil(lambda: page.progress.assessed == 1, timeout=3000)
+
+
+def test_the_activity_tab_shows_key_figures_beside_the_period_before(desk, qtbot):
+    from mediator_app.domain.session import SupportSession
+
+    window, store, worker, helene = desk
+    for days_ago, themes in ((3, ("email",)), (5, ("email", "sante")), (400, ("email",))):
+        store.sessions.create(
+            SupportSession(date=(TODAY - timedelta(days=days_ago)).isoformat(),
+                           duration_min=60, themes=themes, resident_id=helene.id),
+        )  # fmt: skip
+    page = _shown(qtbot, window, worker)
+    this_year = [p.label for p in PERIOD_PRESETS].index("The last 12 months")
+    assert page.preset.currentIndex() == this_year
+    rows = {
+        page.figures_model.index(row, 0).data(): (
+            page.figures_model.index(row, 1).data(), page.figures_model.index(row, 2).data()
+        )
+        for row in range(page.figures_model.rowCount())
+    }  # fmt: skip
+    assert rows["Individual sessions"] == ("2", "1")
+    assert rows["Residents helped"] == ("1", "1")
+    assert rows["Hours of individual help"] == ("2", "1")
+    bars = dict(page.themes_chart.bars)
+    assert bars == {"E-mail": 2, "Health": 1}
+
+
+def test_a_theme_filter_counts_only_its_activities(desk, qtbot):
+    from mediator_app.domain.session import SupportSession
+
+    window, store, worker, helene = desk
+    for themes in (("email",), ("sante",)):
+        store.sessions.create(
+            SupportSession(date=TODAY.isoformat(), duration_min=30, themes=themes,
+                           resident_id=helene.id),
+        )  # fmt: skip
+    page = _shown(qtbot, window, worker)
+    page.theme.setCurrentIndex(page.theme.findData("sante"))
+    page.progress = None
+    page.show_button.click()
+    wait_idle(qtbot, worker)
+    qtbot.waitUntil(lambda: page.report.current.theme == "sante", timeout=3000)
+    assert page.report.current.individual_sessions == 1

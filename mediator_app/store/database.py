@@ -20,6 +20,7 @@ from mediator_app.store.errors import (
     DatabaseUnavailableError,
     DatabaseUnreadableError,
     NewerSchemaError,
+    StoreError,
 )
 from mediator_app.store.schema import SCHEMA_VERSION, migrations
 
@@ -42,6 +43,12 @@ class Desk:
     mediator_id: str | None = None
     #: The centre the desk belongs to; a first desk starts its own, others join it.
     centre_id: str = ""
+    #: "centre", or "coordinator" for the partnership's coordinator.
+    mode: str = "centre"
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.mode == "coordinator"
 
 
 #: What keeps derived data in step with every applied change, local or received.
@@ -77,11 +84,13 @@ class Store:
     def desk(self) -> Desk | None:
         row = self.conn.execute(
             "SELECT id, name, centre_name, country, language, configured, mediator_id, "
-            "centre_id FROM desk"
+            "centre_id, mode FROM desk"
         ).fetchone()
         if row is None:
             return None
-        return Desk(*row[:5], configured=bool(row[5]), mediator_id=row[6], centre_id=row[7])
+        return Desk(
+            *row[:5], configured=bool(row[5]), mediator_id=row[6], centre_id=row[7], mode=row[8]
+        )
 
     def ensure_desk(
         self,
@@ -137,6 +146,22 @@ class Store:
         desk = self.desk
         assert desk is not None
         self.mediator_id = desk.mediator_id
+        return desk
+
+    def become_coordinator(self) -> Desk:
+        """Set this database up as the coordinator's: it receives the centres' exports
+        and holds no resident. Refused once it holds data of its own."""
+        from mediator_app.domain.markers import N_
+
+        desk = self.ensure_desk()
+        if self.conn.execute("SELECT 1 FROM change_log LIMIT 1").fetchone():
+            raise StoreError(
+                N_("This database already holds a centre's data: the coordinator needs its own.")
+            )
+        with self._transaction():
+            self.conn.execute("UPDATE desk SET mode = 'coordinator' WHERE id = ?", (desk.id,))
+        desk = self.desk
+        assert desk is not None
         return desk
 
     def observe_clock(self, stamp: int) -> None:

@@ -262,6 +262,9 @@ def _sync(db: Database) -> None:
         -- The centre this desk belongs to: desks of one centre replicate to each other.
         ALTER TABLE desk ADD COLUMN centre_id TEXT;
         UPDATE desk SET centre_id = id WHERE centre_id IS NULL;
+        -- A centre's desk, or the coordinator's (who receives the centres' exports).
+        ALTER TABLE desk ADD COLUMN mode TEXT NOT NULL DEFAULT 'centre'
+            CHECK (mode IN ('centre', 'coordinator'));
 
         -- What the writer of a change had seen of each field it set (JSON
         -- {field: [[hlc, desk_id, seq], ...]}): an edit replaces exactly those versions,
@@ -351,6 +354,49 @@ def _sync(db: Database) -> None:
             at TEXT NOT NULL
         );
         CREATE INDEX bundle_log_by_id ON bundle_log (bundle_id);
+
+        -- The exports this desk prepared for the coordinator: when, for which period,
+        -- what they held. Local.
+        CREATE TABLE export_log (
+            bundle_id TEXT PRIMARY KEY,
+            period TEXT NOT NULL,
+            start TEXT NOT NULL,
+            end TEXT NOT NULL,
+            file_name TEXT NOT NULL,
+            activities INTEGER NOT NULL,
+            at TEXT NOT NULL
+        );
+
+        -- At the coordinator's: the centres' exports, the latest one per centre and
+        -- period (a corrected export replaces the earlier one), and what they hold.
+        CREATE TABLE coord_export (
+            centre_id TEXT NOT NULL,
+            period TEXT NOT NULL,
+            centre_name TEXT NOT NULL,
+            country TEXT NOT NULL,
+            start TEXT NOT NULL,
+            end TEXT NOT NULL,
+            bundle_id TEXT NOT NULL,
+            origin_desk TEXT NOT NULL,
+            made_at TEXT NOT NULL,
+            imported_at TEXT NOT NULL,
+            PRIMARY KEY (centre_id, period)
+        );
+        CREATE TABLE coord_activity (
+            centre_id TEXT NOT NULL,
+            period TEXT NOT NULL,
+            activity_id TEXT NOT NULL,
+            date TEXT NOT NULL,
+            record TEXT NOT NULL,
+            PRIMARY KEY (centre_id, period, activity_id)
+        );
+        CREATE INDEX coord_activity_by_date ON coord_activity (date);
+        CREATE TABLE coord_progress (
+            centre_id TEXT NOT NULL,
+            period TEXT NOT NULL,
+            record TEXT NOT NULL,
+            PRIMARY KEY (centre_id, period)
+        );
 
         -- How this desk reaches the others: a folder or a WebDAV share (no password:
         -- that goes to the system's keyring). Local.

@@ -239,7 +239,7 @@ def card_for_this_desk(store: Store) -> DeskCard:
     return DeskCard(
         desk_id=desk.id,
         centre_id=desk.centre_id,
-        role="desk",
+        role="coordinator" if desk.is_coordinator else "desk",
         name=desk.name,
         signing_key=keys.signing_public,
         age_recipient=keys.age_recipient,
@@ -321,7 +321,7 @@ def enroll(store: Store, card: DeskCard) -> Peer:
                 card.age_recipient,
             ):
                 raise CardError(CHANGED_KEYS, name=existing.name)
-        if card.role == "desk" and card.centre_id != desk.centre_id:
+        if card.role == "desk" and card.centre_id != desk.centre_id and not desk.is_coordinator:
             if _holds_data(store):
                 raise CardError(OTHER_CENTRE)
             store.conn.execute(

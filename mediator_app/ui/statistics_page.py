@@ -8,25 +8,33 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QDateEdit,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
+    QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from mediator_app.domain.codes import THEMES
 from mediator_app.domain.skills import SKILL_LEVELS
 from mediator_app.i18n import N_, _, current_language, format_date, ngettext
+from mediator_app.reports.period_report import PeriodReport, centre_report
 from mediator_app.store import Store
 from mediator_app.store.progress_stats import CentreProgress
 from mediator_app.ui.charts import BarChart, DistributionRow, LevelDistributionChart
 from mediator_app.ui.session_dialog import from_qdate, to_qdate
 from mediator_app.ui.skills_panel import level_labels
+from mediator_app.ui.statistics_figures import KeyFiguresModel
 from mediator_app.ui.widgets import explain_failure
 from mediator_app.ui.worker import DatabaseWorker
 
@@ -96,14 +104,46 @@ class StatisticsPage(QWidget):
         self.show_button = QPushButton(_("S&how"))
         self.show_button.setAutoDefault(False)
         self.show_button.clicked.connect(self.refresh)
+        self.mediator = QComboBox()
+        self.theme = QComboBox()
+        self._fill_filters()
         period_row = QHBoxLayout()
         period_form = QGridLayout()
         add_row_to_grid(period_form, 0, _("&Period"), self.preset)
         add_row_to_grid(period_form, 1, _("From"), self.start)
         add_row_to_grid(period_form, 2, _("To"), self.end)
+        filters_form = QGridLayout()
+        add_row_to_grid(filters_form, 0, _("Mediator"), self.mediator)
+        add_row_to_grid(filters_form, 1, _("Theme"), self.theme)
         period_row.addLayout(period_form)
-        period_row.addWidget(self.show_button)
+        period_row.addSpacing(24)
+        period_row.addLayout(filters_form)
+        period_row.addWidget(self.show_button, 0, Qt.AlignmentFlag.AlignTop)
         period_row.addStretch(1)
+
+        #: The figures shown, once read: this period and the one before.
+        self.report: PeriodReport | None = None
+        self.figures_model = KeyFiguresModel(self)
+        self.figures = QTableView()
+        self.figures.setObjectName("keyFigures")
+        self.figures.setModel(self.figures_model)
+        self.figures.setAccessibleName(_("Key figures"))
+        self.figures.verticalHeader().hide()
+        self.figures.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.figures.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        figures_header = self.figures.horizontalHeader()
+        figures_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2, 3):
+            figures_header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.themes_chart = BarChart()
+        self.themes_chart.setObjectName("activitiesByTheme")
+        self.themes_chart.setAccessibleName(_("Activities by theme"))
+        themes_box = QGroupBox(_("Activities by theme"))
+        QVBoxLayout(themes_box).addWidget(self.themes_chart)
+        activity_page = QWidget()
+        activity_layout = QHBoxLayout(activity_page)
+        activity_layout.addWidget(self.figures, 2)
+        activity_layout.addWidget(themes_box, 3)
 
         self.headline = QLabel()
         self.headline.setObjectName("progressHeadline")
@@ -126,13 +166,25 @@ class StatisticsPage(QWidget):
         charts.addWidget(moved_box, 1)
         charts.addWidget(distribution_box, 1)
 
-        layout = QVBoxLayout(self)
+        progress_page = QWidget()
+        progress_layout = QVBoxLayout(progress_page)
         heading = QLabel(_("Digital inclusion progress"))
-        heading.setStyleSheet("font-size: 15pt; font-weight: 600;")
-        layout.addWidget(heading)
+        heading.setStyleSheet("font-size: 13pt; font-weight: 600;")
+        progress_layout.addWidget(heading)
+        progress_layout.addWidget(self.headline)
+        progress_layout.addLayout(charts, 1)
+
+        self.sections = QTabWidget()
+        self.sections.setObjectName("statisticsSections")
+        self.sections.addTab(activity_page, _("Activity"))
+        self.sections.addTab(progress_page, _("Inclusion progress"))
+        self.activity_summary = QLabel()
+        self.activity_summary.setObjectName("activitySummary")
+        self.activity_summary.setWordWrap(True)
+        layout = QVBoxLayout(self)
         layout.addLayout(period_row)
-        layout.addWidget(self.headline)
-        layout.addLayout(charts, 1)
+        layout.addWidget(self.activity_summary)
+        layout.addWidget(self.sections, 1)
 
         self.preset.currentIndexChanged.connect(self._on_preset_changed)
         self._on_preset_changed(0)
@@ -175,16 +227,57 @@ class StatisticsPage(QWidget):
         start, end = self.period()
         if start > end:
             self.headline.setText(_("The start of the period comes after its end."))
+            self.activity_summary.setText(self.headline.text())
             return
         self._stale = False
         if self._cancel is not None:
             self._cancel()
         self.headline.setText(_("Counting…"))
+        self.activity_summary.setText(_("Counting…"))
+        mediator_id, theme = self.mediator.currentData(), self.theme.currentData()
         self._cancel = self._worker.run(
-            lambda store, _progress: store.skills.centre_progress(start, end),
-            on_success=self._show,
+            lambda store, _progress: centre_report(
+                store, start, end, mediator_id=mediator_id, theme=theme
+            ),
+            on_success=self._show_report,
             on_failure=lambda error: explain_failure(self, error),
         )
+
+    def _fill_filters(self) -> None:
+        from mediator_app.domain.codes import THEMES
+        from mediator_app.store.mediators import active_mediators
+
+        self.mediator.addItem(_("Every mediator"), None)
+        for mediator in active_mediators(self._store):
+            self.mediator.addItem(mediator.name, mediator.id)
+        self.theme.addItem(_("Every theme"), None)
+        for code, label in THEMES:
+            self.theme.addItem(_(label), code)
+
+    def _show_report(self, report: PeriodReport) -> None:
+        self.report = report
+        current = report.current
+        self.figures_model.set_report(report)
+        self.activity_summary.setText(
+            _(
+                "From %(start)s to %(end)s, compared with %(before_start)s to "
+                "%(before_end)s. A workshop session counts as one activity."
+            )
+            % {
+                "start": format_date(current.start),
+                "end": format_date(current.end),
+                "before_start": format_date(report.previous.start),
+                "before_end": format_date(report.previous.end),
+            }
+        )
+        themes = [
+            (_(THEMES.label(code)) if code in THEMES else code, count)
+            for code, count in current.activities_by_theme.items()
+            if count
+        ]
+        self.themes_chart.set_data(sorted(themes, key=lambda bar: -bar[1]))
+        if current.progress is not None:
+            self._show(current.progress)
 
     def _show(self, progress: CentreProgress) -> None:
         self._cancel = None
