@@ -81,6 +81,24 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     passport.add_argument("--encouragement", default="", help=_("The mediator's line."))
     passport.set_defaults(command=print_passport)
 
+    report = subparsers.add_parser(
+        "report", help=_("Write the activity report of a period: PDF, La Coop XLSX or CSV.")
+    )
+    _add_db_option(report)
+    report.add_argument("--from", dest="start", type=_iso_date, required=True,
+                        metavar="YYYY-MM-DD")  # fmt: skip
+    report.add_argument("--to", dest="end", type=_iso_date, required=True, metavar="YYYY-MM-DD")
+    report.add_argument("--format", dest="report_format", choices=("pdf", "xlsx", "csv-it"),
+                        required=True)  # fmt: skip
+    report.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
+    report.add_argument(
+        "--lang",
+        dest="report_language",
+        choices=sorted(PARTNER_LANGUAGES),
+        help=_("Language of the report (the centre's by default)."),
+    )
+    report.set_defaults(command=write_report_file)
+
     from mediator_app.cli_sync import add_sync_commands
 
     add_sync_commands(subparsers, _add_db_option)
@@ -207,6 +225,25 @@ def print_passport(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         % {"count": pages, "path": args.output}
         + "\n"
     )
+    return EXIT_OK
+
+
+def write_report_file(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Write the activity report of a period in the format asked for."""
+    from mediator_app.reports.periodic_export import write_report
+
+    if args.start > args.end:
+        err.write(
+            _("Error: %(message)s") % {"message": _("The start of the period comes after its end.")}
+            + "\n"
+        )
+        return EXIT_BAD_INPUT
+    with _opened(args.db) as store:
+        write_report(
+            store, args.start, args.end, args.output, args.report_format,
+            language=args.report_language,
+        )  # fmt: skip
+    out.write(_("Report written: %(path)s") % {"path": args.output} + "\n")
     return EXIT_OK
 
 

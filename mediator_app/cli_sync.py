@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 from typing import TextIO
 
-from mediator_app.i18n import _, ngettext
+from mediator_app.i18n import PARTNER_LANGUAGES, _, ngettext
 
 EXIT_OK = 0
 EXIT_REFUSED = 2
@@ -67,6 +67,12 @@ def add_sync_commands(subparsers: argparse._SubParsersAction, add_db_option) -> 
     export_coord.add_argument("--to", type=Path, required=True, metavar="DIR")
     export_coord.add_argument(
         "--send", action="store_true", help=_("Also send it through the configured way.")
+    )
+    export_coord.add_argument(
+        "--lang",
+        dest="report_language",
+        choices=sorted(PARTNER_LANGUAGES),
+        help=_("Language of the report (the centre's by default)."),
     )
     export_coord.set_defaults(command=export_for_the_coordinator)
 
@@ -196,19 +202,21 @@ def sync_now(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def export_for_the_coordinator(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from mediator_app.sync.coordinator import Period, export_for_coordinator
+    from mediator_app.reports.periodic_export import prepare_coordinator_export
     from mediator_app.sync.settings import configured_transport
 
-    period = Period.parse(args.period)
     with _opened(args.db) as store:
-        path = export_for_coordinator(store, period, args.to)
-        if args.send:
-            configured_transport(store).send(path)
+        send = configured_transport(store).send if args.send else None
+        prepared = prepare_coordinator_export(
+            store, args.period, args.to, language=args.report_language, send=send
+        )
     out.write(
         _("Export of %(period)s for the coordinator written: %(path)s")
-        % {"period": period.label, "path": path}
+        % {"period": args.period, "path": prepared.files[0]}
         + "\n"
     )
+    for path in prepared.files[1:]:
+        out.write(_("Also written: %(path)s") % {"path": path} + "\n")
     return EXIT_OK
 
 

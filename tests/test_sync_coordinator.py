@@ -139,3 +139,41 @@ def test_only_a_coordinator_takes_exports_in(tmp_path, coordinator):
         centre.become_coordinator()  # it holds a centre's data
     centre.close()
     other.close()
+
+
+def test_the_coordinators_figures_match_the_centres_own(tmp_path, coordinator):
+    from mediator_app.domain.skills import SkillAssessment
+    from mediator_app.reports.period_report import KEY_FIGURES, centre_report, coordinator_report
+
+    quarter = Period.parse("2026-Q4")
+    centres = []
+    for number, (name, country) in enumerate((("AAGESC", "FR"), ("Casal", "ES"), ("Circ", "IT"))):
+        centre = _centre(tmp_path, name, country)
+        _link(centre, coordinator)
+        framework = centre.skills.current_framework()
+        for day in range(number + 2):
+            person = _help(centre, f"2026-1{day % 2}-0{day + 1}")
+            for when, level in (("2026-10-01", "not_yet"), ("2026-11-15", "with_help")):
+                centre.skills.record_assessment(
+                    SkillAssessment(person.id, framework.name, framework.version, when,
+                                    {"device.connect_wifi": level}),
+                    today=TODAY,
+                )  # fmt: skip
+        import_export(coordinator, export_for_coordinator(centre, quarter, tmp_path / "out"))
+        centres.append(centre)
+    own = [centre_report(c, quarter.start, quarter.end).current for c in centres]
+    everyone = coordinator_report(coordinator, quarter.start, quarter.end).current
+    for figure in KEY_FIGURES:
+        if figure.kind == "count":
+            values = [figure.value(stats) or 0 for stats in own]
+            assert (figure.value(everyone) or 0) == sum(values), figure.label
+    for centre, stats in zip(centres, own, strict=True):
+        alone = coordinator_report(
+            coordinator, quarter.start, quarter.end, centre_id=centre.ensure_desk().centre_id
+        ).current
+        assert alone.residents_helped == stats.residents_helped
+        assert alone.progress.moved_up == stats.progress.moved_up
+    spain = coordinator_report(coordinator, quarter.start, quarter.end, country="ES").current
+    assert spain.individual_sessions == own[1].individual_sessions
+    for centre in centres:
+        centre.close()

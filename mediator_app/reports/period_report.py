@@ -74,11 +74,74 @@ def coordinator_report(
                 centres[id(activity)] = centre
                 yield activity
 
-        return compute_statistics(
+        found = compute_statistics(
             tagged(), start=first, end=last, theme=theme, centre_of=lambda a: centres[id(a)]
         )
+        progress = coordinator_progress(store, first, last, centre_id=centre_id, country=country)
+        return replace(found, progress=progress)
 
     return PeriodReport(figures(start, end), figures(before_start, before_end))
+
+
+def coordinator_progress(
+    store: Store,
+    start: date,
+    end: date,
+    *,
+    centre_id: str | None = None,
+    country: str | None = None,
+):
+    """The centres' inclusion progress over the exports whose period lies within
+    ``start``..``end``: residents who moved up are added over centres and periods (a
+    resident moving up in two periods counts in each); the levels are each centre's at
+    the end of its latest period. ``None`` when no export lies within."""
+    import json
+
+    from mediator_app.store.progress_stats import CentreProgress
+
+    conditions = ["e.start >= ?", "e.end <= ?"]
+    params: list[str] = [start.isoformat(), end.isoformat()]
+    if centre_id:
+        conditions.append("e.centre_id = ?")
+        params.append(centre_id)
+    if country:
+        conditions.append("e.country = ?")
+        params.append(country)
+    rows = store.conn.execute(
+        "SELECT e.centre_id, e.end, p.record FROM coord_progress p JOIN coord_export e "
+        "ON e.centre_id = p.centre_id AND e.period = p.period "
+        f"WHERE {' AND '.join(conditions)} ORDER BY e.centre_id, e.end",
+        params,
+    ).fetchall()
+    if not rows:
+        return None
+    moved_up: dict[str, int] = {}
+    moved_any = assessed = 0
+    latest: dict[str, dict] = {}
+    for centre, _end, text in rows:
+        record = json.loads(text)
+        for area, count in record["moved_up"].items():
+            moved_up[area] = moved_up.get(area, 0) + count
+        moved_any += record["moved_up_any"]
+        assessed += record["assessed"]
+        latest[centre] = record
+    distribution: dict[str, dict[str, int]] = {}
+    for record in latest.values():
+        for area, levels in record["distribution"].items():
+            into = distribution.setdefault(area, {})
+            for level, count in levels.items():
+                into[level] = into.get(level, 0) + count
+    first = json.loads(rows[0][2])
+    return CentreProgress(
+        framework=first["framework"],
+        version=first["version"],
+        start=start,
+        end=end,
+        moved_up=moved_up,
+        moved_up_any=moved_any,
+        assessed=assessed,
+        distribution=distribution,
+    )
 
 
 @dataclass(frozen=True)

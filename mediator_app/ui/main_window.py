@@ -109,6 +109,7 @@ class MainWindow(QMainWindow):
         self.actions_by_name = self._create_actions()
         self._show_status()
         self._build_sync_status()
+        self._say_if_an_export_is_due()
         self.resize(1280, 720)
         restore_geometry(self, settings, "main")
         self.search_box.setFocus()
@@ -213,13 +214,15 @@ class MainWindow(QMainWindow):
             ActionSpec("sync", _("Sync with the other &desks…"), QKeySequence(), "open_sync"),
             ActionSpec("conflicts", _("&Conflicts between desks…"), QKeySequence(),
                        "open_conflicts"),
+            ActionSpec("prepare_export", _("Prepare the &export for the coordinator…"),
+                       QKeySequence("Ctrl+Shift+E"), "prepare_export"),
             ActionSpec("settings", _("&Settings…"), QKeySequence.StandardKey.Preferences,
                        "open_settings"),
             ActionSpec("quit", _("&Quit"), QKeySequence.StandardKey.Quit, "close"),
         )  # fmt: skip
         menus = {
-            _("&File"): ("new_resident", "", "sync_now", "sync", "conflicts", "", "settings",
-                         "quit"),
+            _("&File"): ("new_resident", "", "sync_now", "sync", "conflicts", "prepare_export",
+                         "", "settings", "quit"),
             _("&Desk"): ("find", "log_session", "anonymous_visit", "edit_resident", "today", "",
                          "assess", "goals", "passport", "", "statistics"),
             # The workshops page owns its actions ("" is a separator).
@@ -326,6 +329,30 @@ class MainWindow(QMainWindow):
 
         dialog.resolve_requested.connect(settle)
         self._open_dialog(dialog)
+
+    def prepare_export(self) -> None:
+        """The periodic export for the coordinator, in one action."""
+        from mediator_app.reports.periodic_export import export_due
+        from mediator_app.ui.coordinator_export_dialog import CoordinatorExportDialog
+
+        dialog = CoordinatorExportDialog(
+            self._store, self._worker, self, due=export_due(self._store)
+        )
+        self._open_dialog(dialog)
+
+    def _say_if_an_export_is_due(self) -> None:
+        from mediator_app.reports.periodic_export import export_due
+
+        due = export_due(self._store)
+        if due:
+            self.statusBar().showMessage(
+                _(
+                    "The export for the coordinator for %(period)s is due: File, "
+                    "Prepare the export for the coordinator."
+                )
+                % {"period": due},
+                30000,
+            )
 
     def _keep_sync_password(self, dialog) -> None:
         self._sync_password = dialog.session_password or self._sync_password

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from mediator_app.domain.codes import THEMES
 from mediator_app.domain.skills import SKILL_LEVELS
 from mediator_app.i18n import N_, _, current_language, format_date, ngettext
-from mediator_app.reports.period_report import PeriodReport, centre_report
+from mediator_app.reports.period_report import PeriodReport, centre_report, coordinator_report
 from mediator_app.store import Store
 from mediator_app.store.progress_stats import CentreProgress
 from mediator_app.ui.charts import BarChart, DistributionRow, LevelDistributionChart
@@ -106,6 +106,7 @@ class StatisticsPage(QWidget):
         self.show_button.clicked.connect(self.refresh)
         self.mediator = QComboBox()
         self.theme = QComboBox()
+        self._coordinator = store.ensure_desk().is_coordinator
         self._fill_filters()
         period_row = QHBoxLayout()
         period_form = QGridLayout()
@@ -113,7 +114,9 @@ class StatisticsPage(QWidget):
         add_row_to_grid(period_form, 1, _("From"), self.start)
         add_row_to_grid(period_form, 2, _("To"), self.end)
         filters_form = QGridLayout()
-        add_row_to_grid(filters_form, 0, _("Mediator"), self.mediator)
+        add_row_to_grid(
+            filters_form, 0, _("Centres") if self._coordinator else _("Mediator"), self.mediator
+        )
         add_row_to_grid(filters_form, 1, _("Theme"), self.theme)
         period_row.addLayout(period_form)
         period_row.addSpacing(24)
@@ -235,10 +238,23 @@ class StatisticsPage(QWidget):
         self.headline.setText(_("Counting…"))
         self.activity_summary.setText(_("Counting…"))
         mediator_id, theme = self.mediator.currentData(), self.theme.currentData()
+        if self._coordinator:
+            # At the coordinator's, the first filter is the scope: a centre, a country, all.
+            kind, value = mediator_id or ("", None)
+
+            def job(store, _progress):
+                return coordinator_report(
+                    store, start, end, theme=theme,
+                    centre_id=value if kind == "centre" else None,
+                    country=value if kind == "country" else None,
+                )  # fmt: skip
+        else:
+
+            def job(store, _progress):
+                return centre_report(store, start, end, mediator_id=mediator_id, theme=theme)
+
         self._cancel = self._worker.run(
-            lambda store, _progress: centre_report(
-                store, start, end, mediator_id=mediator_id, theme=theme
-            ),
+            job,
             on_success=self._show_report,
             on_failure=lambda error: explain_failure(self, error),
         )
@@ -247,9 +263,20 @@ class StatisticsPage(QWidget):
         from mediator_app.domain.codes import THEMES
         from mediator_app.store.mediators import active_mediators
 
-        self.mediator.addItem(_("Every mediator"), None)
-        for mediator in active_mediators(self._store):
-            self.mediator.addItem(mediator.name, mediator.id)
+        if self._coordinator:
+            from mediator_app.sync.coordinator import held_exports
+
+            exports = held_exports(self._store)
+            self.mediator.addItem(_("All centres"), None)
+            for country in sorted({export.country for export in exports}):
+                self.mediator.addItem(_("Country: %(code)s") % {"code": country},
+                                      ("country", country))  # fmt: skip
+            for centre in sorted({(e.centre_name, e.centre_id) for e in exports}):
+                self.mediator.addItem(centre[0], ("centre", centre[1]))
+        else:
+            self.mediator.addItem(_("Every mediator"), None)
+            for mediator in active_mediators(self._store):
+                self.mediator.addItem(mediator.name, mediator.id)
         self.theme.addItem(_("Every theme"), None)
         for code, label in THEMES:
             self.theme.addItem(_(label), code)

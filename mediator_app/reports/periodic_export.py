@@ -1,0 +1,166 @@
+"""The documents of a period, made from the same activity records: the statistics
+report (PDF), La Coop's activity spreadsheet (XLSX), the Italian monitoring CSV; and the
+one action that prepares everything the coordinator receives for a period.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from mediator_app.reports.activities import activities_between
+from mediator_app.reports.period_report import centre_report
+from mediator_app.store import Store
+from mediator_app.store.mediators import find_mediator
+
+#: ``(done, total) -> keep_going``, as the worker's progress callback.
+Progress = Callable[[int, int], bool]
+FORMATS = ("pdf", "xlsx", "csv-it")
+
+
+class ExportCancelled(Exception):
+    """The mediator stopped the export: the files made so far are removed."""
+
+
+def write_report(
+    store: Store,
+    start: date,
+    end: date,
+    output: Path,
+    report_format: str,
+    *,
+    language: str | None = None,
+) -> int:
+    """One document of ``start``..``end`` in ``report_format``; returns its pages (PDF)
+    or rows (spreadsheet, CSV)."""
+    desk = store.ensure_desk()
+    if report_format == "pdf":
+        from mediator_app.reports.statistics_pdf import monthly_activities, write_statistics_report
+
+        report = centre_report(store, start, end)
+        earliest = report.previous.start
+        monthly = monthly_activities(
+            activities_between(store, earliest, end), report.current, report.previous
+        )
+        mediator = find_mediator(store, desk.mediator_id) if desk.mediator_id else None
+        return write_statistics_report(
+            report.current,
+            report.previous,
+            output,
+            language=language or desk.language,
+            centre=desk.centre_name,
+            prepared_by=mediator.name if mediator else desk.name,
+            monthly=monthly,
+            framework=store.skills.current_framework(),
+        )
+    if report_format == "xlsx":
+        from mediator_app.reports.lacoop_xlsx import write_lacoop_xlsx
+
+        return write_lacoop_xlsx(
+            activities_between(store, start, end), output, centre_name=desk.centre_name
+        )
+    if report_format == "csv-it":
+        from mediator_app.reports.italy_csv import write_italy_csv
+
+        def facilitator(mediator_id: str | None) -> str:
+            found = find_mediator(store, mediator_id) if mediator_id else None
+            return found.name if found else ""
+
+        return write_italy_csv(
+            activities_between(store, start, end),
+            output,
+            facilitator_of=facilitator,
+            site=desk.centre_name,
+            province="",
+        )
+    raise ValueError(f"unknown report format {report_format!r}")
+
+
+@dataclass
+class PreparedExport:
+    """What "Prepare the export for the coordinator" made, in ``folder``."""
+
+    folder: Path
+    files: list[Path] = field(default_factory=list)
+    sent: bool = False
+
+
+def prepare_coordinator_export(
+    store: Store,
+    period_text: str,
+    folder: Path,
+    *,
+    language: str | None = None,
+    send: Callable[[Path], None] | None = None,
+    progress: Progress | None = None,
+) -> PreparedExport:
+    """Everything the coordinator receives for a period, in one action: the
+    pseudonymised bundle, the statistics report, La Coop's spreadsheet (for a French
+    centre) and the Italian CSV (for an Italian one); the bundle is sent when ``send`` is
+    given. Each step reports progress; a cancel removes what was made."""
+    from mediator_app.sync.coordinator import Period, export_for_coordinator
+
+    period = Period.parse(period_text)
+    desk = store.ensure_desk()
+    folder.mkdir(parents=True, exist_ok=True)
+    base = f"{desk.centre_name or 'passerelle'} {period.label}".strip()
+    steps: list[tuple[str, Callable[[], Path]]] = [
+        ("bundle", lambda: export_for_coordinator(store, period, folder)),
+        ("pdf", lambda: _document(store, period, folder / f"{base}.pdf", "pdf", language)),
+    ]
+    if desk.country == "FR":
+        steps.append(
+            ("xlsx", lambda: _document(store, period, folder / f"{base}.xlsx", "xlsx", None))
+        )
+    if desk.country == "IT":
+        steps.append(
+            ("csv-it", lambda: _document(store, period, folder / f"{base}.csv", "csv-it", None))
+        )
+    prepared = PreparedExport(folder)
+    total = len(steps) + (1 if send else 0)
+    try:
+        for done, (_name, make) in enumerate(steps):
+            if progress is not None and not progress(done, total):
+                raise ExportCancelled
+            prepared.files.append(make())
+        if send is not None:
+            send(prepared.files[0])
+            prepared.sent = True
+        if progress is not None:
+            progress(total, total)
+    except ExportCancelled:
+        for path in prepared.files:
+            path.unlink(missing_ok=True)
+        raise
+    return prepared
+
+
+def _document(store: Store, period, path: Path, kind: str, language: str | None) -> Path:
+    write_report(store, period.start, period.end, path, kind, language=language)
+    return path
+
+
+def export_due(store: Store, today: date | None = None) -> str | None:
+    """The last complete period (a quarter, or a month when the centre chose monthly
+    exports) not exported yet; ``None`` when nothing is due or no coordinator is
+    enrolled."""
+    from mediator_app.sync.keys import peers
+
+    if not peers(store, role="coordinator"):
+        return None
+    today = today or date.today()
+    row = store.conn.execute(
+        "SELECT value FROM centre_setting WHERE id = 'export_period'"
+    ).fetchone()
+    monthly = row is not None and row[0] == "month"
+    if monthly:
+        year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+        label = f"{year}-{month:02d}"
+    else:
+        quarter = (today.month - 1) // 3
+        year, quarter = (today.year, quarter) if quarter else (today.year - 1, 4)
+        label = f"{year}-Q{quarter}"
+    exported = store.conn.execute("SELECT 1 FROM export_log WHERE period = ?", (label,)).fetchone()
+    return None if exported else label
