@@ -110,3 +110,21 @@ def test_nothing_is_due_without_a_coordinator_or_once_exported(helped, tmp_path)
     assert export_due(helped, TODAY) is None
     assert export_due(helped, date(2027, 1, 5)) == "2026-Q4"
     coordinator.close()
+
+
+def test_a_monthly_centre_is_due_its_last_month(helped, tmp_path):
+    from mediator_app.reports.periodic_export import export_cadence, set_export_cadence
+
+    coordinator = open_store(tmp_path / "coordinator.db")
+    coordinator.become_coordinator()
+    enroll(helped, card_for_this_desk(coordinator))
+    assert export_cadence(helped) == "quarter"
+    set_export_cadence(helped, "month")
+    assert export_cadence(helped) == "month"
+    assert export_due(helped, TODAY) == "2026-10"
+    assert export_due(helped, date(2027, 1, 3)) == "2026-12"
+    set_export_cadence(helped, "quarter")
+    assert export_due(helped, TODAY) == "2026-Q3"
+    with pytest.raises(ValueError):
+        set_export_cadence(helped, "weekly")
+    coordinator.close()

@@ -142,6 +142,31 @@ def _document(store: Store, period, path: Path, kind: str, language: str | None)
     return path
 
 
+EXPORT_CADENCES = ("quarter", "month")
+
+
+def export_cadence(store: Store) -> str:
+    """How often the centre sends its export: "quarter" (the default) or "month"."""
+    row = store.conn.execute(
+        "SELECT value FROM centre_setting WHERE id = 'export_period'"
+    ).fetchone()
+    return row[0] if row is not None and row[0] in EXPORT_CADENCES else "quarter"
+
+
+def set_export_cadence(store: Store, cadence: str) -> None:
+    """A centre setting: it syncs to the centre's other desks."""
+    if cadence not in EXPORT_CADENCES:
+        raise ValueError(f"unknown cadence {cadence!r}")
+    with store.write() as writer:
+        exists = store.conn.execute(
+            "SELECT 1 FROM centre_setting WHERE id = 'export_period'"
+        ).fetchone()
+        if exists:
+            writer.update("centre_setting", "export_period", {"value": cadence})
+        else:
+            writer.insert("centre_setting", {"id": "export_period", "value": cadence})
+
+
 def export_due(store: Store, today: date | None = None) -> str | None:
     """The last complete period (a quarter, or a month when the centre chose monthly
     exports) not exported yet; ``None`` when nothing is due or no coordinator is
@@ -151,11 +176,7 @@ def export_due(store: Store, today: date | None = None) -> str | None:
     if not peers(store, role="coordinator"):
         return None
     today = today or date.today()
-    row = store.conn.execute(
-        "SELECT value FROM centre_setting WHERE id = 'export_period'"
-    ).fetchone()
-    monthly = row is not None and row[0] == "month"
-    if monthly:
+    if export_cadence(store) == "month":
         year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
         label = f"{year}-{month:02d}"
     else:

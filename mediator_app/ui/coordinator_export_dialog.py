@@ -26,7 +26,12 @@ from PySide6.QtWidgets import (
 )
 
 from mediator_app.i18n import _, ngettext
-from mediator_app.reports.periodic_export import ExportCancelled, prepare_coordinator_export
+from mediator_app.reports.periodic_export import (
+    ExportCancelled,
+    export_cadence,
+    prepare_coordinator_export,
+    set_export_cadence,
+)
 from mediator_app.store import Store
 from mediator_app.ui.resident_dialog import RESIDENT_LANGUAGES
 from mediator_app.ui.widgets import FieldError, add_row, explain_failure, fit_to_screen
@@ -71,6 +76,12 @@ class CoordinatorExportDialog(QDialog):
         add_row(form, _("&Period"), self.period)
         self.period_error = FieldError()
         form.addRow("", self.period_error)
+        self.cadence = QComboBox()
+        self.cadence.addItem(_("Every quarter"), "quarter")
+        self.cadence.addItem(_("Every month"), "month")
+        self.cadence.setCurrentIndex(max(self.cadence.findData(export_cadence(store)), 0))
+        self.cadence.currentIndexChanged.connect(self._on_cadence_changed)
+        add_row(form, _("The centre sends its e&xport"), self.cadence)
         self.language = QComboBox()
         for code, name in RESIDENT_LANGUAGES.items():
             self.language.addItem(name, code)
@@ -118,6 +129,15 @@ class CoordinatorExportDialog(QDialog):
         layout.addWidget(body)
         layout.addLayout(buttons)
         fit_to_screen(self, body)
+
+    def _on_cadence_changed(self, _index: int) -> None:
+        """Saved at once, on the worker; it reaches the centre's other desks by sync."""
+        cadence = self.cadence.currentData()
+        self._worker.run(
+            lambda store, _progress: set_export_cadence(store, cadence),
+            on_failure=lambda error: explain_failure(self, error),
+            topics=("sync",),
+        )
 
     def _on_choose(self) -> None:
         chosen = QFileDialog.getExistingDirectory(

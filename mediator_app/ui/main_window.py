@@ -11,12 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
+from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
+    QFileDialog,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -109,7 +111,10 @@ class MainWindow(QMainWindow):
         self.actions_by_name = self._create_actions()
         self._show_status()
         self._build_sync_status()
-        self._say_if_an_export_is_due()
+        if store.ensure_desk().is_coordinator:
+            self._show_as_coordinator()
+        else:
+            self._say_if_an_export_is_due()
         self.resize(1280, 720)
         restore_geometry(self, settings, "main")
         self.search_box.setFocus()
@@ -329,6 +334,60 @@ class MainWindow(QMainWindow):
 
         dialog.resolve_requested.connect(settle)
         self._open_dialog(dialog)
+
+    def _show_as_coordinator(self) -> None:
+        """The coordinator's window holds no resident: the statistics of the centres'
+        exports, and the action that takes them in."""
+        for index in (RESIDENTS_TAB, TODAY_TAB, WORKSHOPS_TAB):
+            self.tabs.setTabVisible(index, False)
+        self.tabs.setCurrentIndex(STATISTICS_TAB)
+        for menu_action in self.menuBar().actions()[1:]:
+            menu_action.setVisible(False)
+        for name in ("new_resident", "log_session", "anonymous_visit", "today", "sync_now",
+                     "conflicts", "prepare_export"):  # fmt: skip
+            self.actions_by_name[name].setVisible(False)
+        take_in = QAction(_("&Take in the centres' exports…"), self)
+        take_in.setObjectName("take_in_exports")
+        take_in.triggered.connect(self.take_in_exports)
+        self.menuBar().actions()[0].menu().insertAction(self.actions_by_name["sync"], take_in)
+        self.actions_by_name["take_in_exports"] = take_in
+        self.setWindowTitle(f"{APP_NAME} – " + _("Coordination"))
+
+    def take_in_exports(self, paths: list[str] | None = None) -> None:
+        """Import the exports the coordinator chooses, on the worker."""
+        from mediator_app.domain.validation import MessageError
+        from mediator_app.sync.coordinator import import_export
+
+        if not paths:
+            paths, _filter = QFileDialog.getOpenFileNames(
+                self, _("The centres' exports"), "", _("Passerelle exports (*.pbundle)")
+            )
+        if not paths:
+            return
+
+        def job(store: Store, _progress) -> tuple[int, list[str]]:
+            taken, refused = 0, []
+            for path in paths:
+                try:
+                    import_export(store, Path(path))
+                    taken += 1
+                except MessageError as error:
+                    refused.append(f"{Path(path).name}: {error.render(_)}")
+            return taken, refused
+
+        def done(result: tuple[int, list[str]]) -> None:
+            taken, refused = result
+            self.statusBar().showMessage(
+                ngettext("%(count)s export taken in.", "%(count)s exports taken in.", taken)
+                % {"count": taken},
+                8000,
+            )
+            if refused:
+                QMessageBox.warning(self, _("Exports refused"), "\n".join(refused))
+            self.statistics_page.reload_scopes()
+            self.statistics_page.refresh()
+
+        self._worker.run(job, on_success=done, on_failure=lambda e: explain_failure(self, e))
 
     def prepare_export(self) -> None:
         """The periodic export for the coordinator, in one action."""

@@ -259,6 +259,12 @@ class StatisticsPage(QWidget):
             on_failure=lambda error: explain_failure(self, error),
         )
 
+    def reload_scopes(self) -> None:
+        """The centres and countries offered, after exports were taken in."""
+        self.mediator.clear()
+        self.theme.clear()
+        self._fill_filters()
+
     def _fill_filters(self) -> None:
         from mediator_app.domain.codes import THEMES
         from mediator_app.store.mediators import active_mediators
