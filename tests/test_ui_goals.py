@@ -151,3 +151,15 @@ def test_a_refused_session_marks_no_goal_achieved(desk, qtbot, monkeypatch):
     # The session and its goal go together: neither was saved.
     assert store.sessions.count_for_resident(helene.id) == 0
     assert store.skills.goals(helene.id)[0].achieved_on is None
+
+
+def test_the_procedure_field_offers_the_countrys_procedures(desk, qtbot):
+    window, _store, _worker, helene = desk
+    window.open_resident(helene.id)
+    window.log_session()
+    dialog = _active_dialog(qtbot, window)
+    completer = dialog.procedure.completer()
+    completer.setCompletionPrefix("caf")
+    offered = [completer.completionModel().index(row, 0).data()
+               for row in range(completer.completionCount())]  # fmt: skip
+    assert offered == ["CAF – allocations familiales"]

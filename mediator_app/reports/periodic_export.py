@@ -97,8 +97,8 @@ def prepare_coordinator_export(
     progress: Progress | None = None,
 ) -> PreparedExport:
     """Everything the coordinator receives for a period, in one action: the
-    pseudonymised bundle, the statistics report, La Coop's spreadsheet (for a French
-    centre) and the Italian CSV (for an Italian one); the bundle is sent when ``send`` is
+    pseudonymised bundle, the statistics report, and the spreadsheet of the country's
+    export profile (its country pack: La Coop's in France, the Italian CSV in Italy); the bundle is sent when ``send`` is
     given. Each step reports progress; a cancel removes what was made."""
     from mediator_app.sync.coordinator import Period, export_for_coordinator
 
@@ -110,11 +110,15 @@ def prepare_coordinator_export(
         ("bundle", lambda: export_for_coordinator(store, period, folder)),
         ("pdf", lambda: _document(store, period, folder / f"{base}.pdf", "pdf", language)),
     ]
-    if desk.country == "FR":
+    from mediator_app.domain.country_packs import pack_for
+    from mediator_app.paths import resources_dir
+
+    profile = pack_for(desk.country, resources_dir() / "countries").export_profile
+    if profile == "lacoop":
         steps.append(
             ("xlsx", lambda: _document(store, period, folder / f"{base}.xlsx", "xlsx", None))
         )
-    if desk.country == "IT":
+    if profile == "italy":
         steps.append(
             ("csv-it", lambda: _document(store, period, folder / f"{base}.csv", "csv-it", None))
         )

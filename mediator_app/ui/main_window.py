@@ -661,6 +661,14 @@ class MainWindow(QMainWindow):
             return
         self._session_dialog(resident.id, resident.full_name, None)
 
+    def _procedures(self) -> tuple[str, ...]:
+        """The common online procedures of the centre's country (its country pack)."""
+        from mediator_app.domain.country_packs import pack_for
+        from mediator_app.paths import resources_dir
+
+        country = self._store.ensure_desk().country
+        return pack_for(country, resources_dir() / "countries").procedures
+
     def _open_resident_or_say(self) -> str | None:
         """The id of the resident whose file is open; without one, says what to do."""
         resident = self.resident_file.resident
@@ -698,8 +706,9 @@ class MainWindow(QMainWindow):
     ) -> None:
         goals = open_goal_choices(self._store, resident_id) if resident_id else []
         dialog = SessionDialog(
-            self, resident_id=resident_id, resident_name=name, session=session, goals=goals
-        )
+            self, resident_id=resident_id, resident_name=name, session=session, goals=goals,
+            procedures=self._procedures(),
+        )  # fmt: skip
         dialog.accepted.connect(lambda: self._on_session_dialog_accepted(dialog, session, name))
         self._open_dialog(dialog)
 

@@ -11,12 +11,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
+    QCompleter,
     QDateEdit,
     QDialog,
     QFormLayout,
@@ -111,10 +112,12 @@ class SessionDialog(QDialog):
         session: SupportSession | None = None,
         today: date | None = None,
         goals: Sequence[GoalChoice] = (),
+        procedures: Sequence[str] = (),
     ):
         super().__init__(parent)
         self._today = today or date.today()
         self._goals = tuple(goals)
+        self._procedures = tuple(procedures)
         self._original = session or SupportSession(
             date=self._today.isoformat(), duration_min=0, resident_id=resident_id
         )
@@ -236,6 +239,12 @@ class SessionDialog(QDialog):
         self.admin_list.setMaximumHeight(150)
         self.procedure = QLineEdit()
         self.procedure.setPlaceholderText(_("e.g. CAF – housing benefit"))
+        if self._procedures:
+            # The country's common procedures, found by any part of their name.
+            completer = QCompleter(list(self._procedures), self.procedure)
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            self.procedure.setCompleter(completer)
         procedure_form = QFormLayout()
         add_row(procedure_form, _("Name of the proc&edure"), self.procedure)
         admin_layout.addWidget(self.admin_list)
