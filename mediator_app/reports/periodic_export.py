@@ -98,8 +98,9 @@ def prepare_coordinator_export(
 ) -> PreparedExport:
     """Everything the coordinator receives for a period, in one action: the
     pseudonymised bundle, the statistics report, and the spreadsheet of the country's
-    export profile (its country pack: La Coop's in France, the Italian CSV in Italy); the bundle is sent when ``send`` is
-    given. Each step reports progress; a cancel removes what was made."""
+    export profile (its country pack: La Coop's in France, the Italian CSV in Italy).
+    The bundle is sent when ``send`` is given. Each step reports progress; a cancel
+    removes what was made."""
     from mediator_app.sync.coordinator import Period, export_for_coordinator
 
     period = Period.parse(period_text)
