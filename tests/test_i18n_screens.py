@@ -131,10 +131,9 @@ def test_no_screen_shows_an_english_text_its_catalogue_translates(
 ):
     from mediator_app.settings import Settings
     from mediator_app.store import open_store
+    from mediator_app.ui.application import apply_language
     from mediator_app.ui.main_window import MainWindow
     from mediator_app.ui.worker import DatabaseWorker
-
-    from mediator_app.ui.application import apply_language
 
     # As the app does: our catalogue, Qt's own strings (Cancel, OK) and Qt's locale.
     apply_language(QApplication.instance(), language)
