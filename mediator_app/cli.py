@@ -97,6 +97,8 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
         choices=sorted(PARTNER_LANGUAGES),
         help=_("Language of the report (the centre's by default)."),
     )
+    report.add_argument("--centre", metavar="ID", help=_("Coordinator: one centre only."))
+    report.add_argument("--country", metavar="CC", help=_("Coordinator: one country only."))
     report.set_defaults(command=write_report_file)
 
     from mediator_app.cli_sync import add_sync_commands
@@ -241,7 +243,7 @@ def write_report_file(args: argparse.Namespace, out: TextIO, err: TextIO) -> int
     with _opened(args.db) as store:
         write_report(
             store, args.start, args.end, args.output, args.report_format,
-            language=args.report_language,
+            language=args.report_language, centre_id=args.centre, country=args.country,
         )  # fmt: skip
     out.write(_("Report written: %(path)s") % {"path": args.output} + "\n")
     return EXIT_OK

@@ -3,6 +3,7 @@ taken in by the coordinator's database, where a corrected export replaces the ea
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -177,3 +178,27 @@ def test_the_coordinators_figures_match_the_centres_own(tmp_path, coordinator):
     assert spain.individual_sessions == own[1].individual_sessions
     for centre in centres:
         centre.close()
+
+
+def test_the_coordinator_prints_a_consolidated_report(tmp_path, coordinator, capsys):
+    from pypdf import PdfReader
+
+    from mediator_app.app import main
+
+    quarter = Period.parse("2026-Q4")
+    for number, (name, country) in enumerate((("AAGESC", "FR"), ("Casal", "ES"), ("Circ", "IT"))):
+        centre = _centre(tmp_path, name, country)
+        _link(centre, coordinator)
+        for day in range(number + 1):
+            _help(centre, f"2026-11-0{day + 1}")
+        import_export(coordinator, export_for_coordinator(centre, quarter, tmp_path / "out"))
+        centre.close()
+    coordinator.close()
+    output = tmp_path / "consolidated.pdf"
+    code = main(["--lang", "en", "report", "--db", str(tmp_path / "coordinator.db"),
+                 "--from", "2026-10-01", "--to", "2026-12-31", "--format", "pdf",
+                 "-o", str(output), "--lang", "en"])  # fmt: skip
+    assert code == 0, capsys.readouterr().err
+    text = " ".join(page.extract_text() for page in PdfReader(output).pages)
+    assert "All centres" in text
+    assert re.search(r"Individual sessions\s+6\b", text), text[:2000]  # 1 + 2 + 3 centres

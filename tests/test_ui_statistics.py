@@ -140,3 +140,22 @@ def test_a_theme_filter_counts_only_its_activities(desk, qtbot):
     wait_idle(qtbot, worker)
     qtbot.waitUntil(lambda: page.report.current.theme == "sante", timeout=3000)
     assert page.report.current.individual_sessions == 1
+
+
+def test_the_report_of_the_period_shown_is_saved_as_a_pdf(desk, qtbot, tmp_path):
+    from pypdf import PdfReader
+
+    from mediator_app.domain.session import SupportSession
+
+    window, store, worker, helene = desk
+    store.sessions.create(
+        SupportSession(date=TODAY.isoformat(), duration_min=30, themes=("email",),
+                       resident_id=helene.id),
+    )  # fmt: skip
+    page = _shown(qtbot, window, worker)
+    target = tmp_path / "report.pdf"
+    with qtbot.waitSignal(page.saved, timeout=10_000) as saved:
+        page.save_report(target)
+    assert saved.args == [str(target)]
+    text = " ".join(p.extract_text() for p in PdfReader(target).pages)
+    assert "Centre social" in text

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from mediator_app.reports.activities import activities_between
-from mediator_app.reports.period_report import centre_report
+from mediator_app.reports.period_report import centre_report, coordinator_report
 from mediator_app.store import Store
 from mediator_app.store.mediators import find_mediator
 
@@ -32,25 +32,40 @@ def write_report(
     report_format: str,
     *,
     language: str | None = None,
+    mediator_id: str | None = None,
+    theme: str | None = None,
+    centre_id: str | None = None,
+    country: str | None = None,
 ) -> int:
     """One document of ``start``..``end`` in ``report_format``; returns its pages (PDF)
-    or rows (spreadsheet, CSV)."""
+    or rows (spreadsheet, CSV). At the coordinator's, the PDF adds up the centres'
+    exports (all, one country or one centre)."""
     desk = store.ensure_desk()
     if report_format == "pdf":
         from mediator_app.reports.statistics_pdf import monthly_activities, write_statistics_report
 
-        report = centre_report(store, start, end)
-        earliest = report.previous.start
-        monthly = monthly_activities(
-            activities_between(store, earliest, end), report.current, report.previous
-        )
         mediator = find_mediator(store, desk.mediator_id) if desk.mediator_id else None
+        if desk.is_coordinator:
+            report = coordinator_report(
+                store, start, end, centre_id=centre_id, country=country, theme=theme
+            )
+            monthly = None
+            scope = _coordinator_scope(store, centre_id, country, language or desk.language)
+        else:
+            report = centre_report(store, start, end, mediator_id=mediator_id, theme=theme)
+            monthly = monthly_activities(
+                activities_between(store, report.previous.start, end),
+                report.current,
+                report.previous,
+            )
+            scope = ""
         return write_statistics_report(
             report.current,
             report.previous,
             output,
             language=language or desk.language,
             centre=desk.centre_name,
+            scope=scope,
             prepared_by=mediator.name if mediator else desk.name,
             monthly=monthly,
             framework=store.skills.current_framework(),
@@ -76,6 +91,21 @@ def write_report(
             province="",
         )
     raise ValueError(f"unknown report format {report_format!r}")
+
+
+def _coordinator_scope(
+    store: Store, centre_id: str | None, country: str | None, language: str
+) -> str:
+    from mediator_app.i18n import translations_for
+    from mediator_app.sync.coordinator import held_exports
+
+    _ = translations_for(language).gettext
+    if centre_id:
+        names = {e.centre_name for e in held_exports(store) if e.centre_id == centre_id}
+        return ", ".join(sorted(names)) or centre_id
+    if country:
+        return _("Country: %(code)s") % {"code": country}
+    return _("All centres")
 
 
 @dataclass

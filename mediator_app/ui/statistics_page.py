@@ -7,12 +7,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QStandardPaths, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDateEdit,
+    QFileDialog,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -72,7 +74,10 @@ PERIOD_PRESETS = (
 
 
 class StatisticsPage(QWidget):
-    """A period, then the centre's progress over it, drawn as charts."""
+    """A period and filters, then the centre's figures and progress over it."""
+
+    #: The path of a report saved.
+    saved = Signal(str)
 
     def __init__(
         self,
@@ -122,6 +127,10 @@ class StatisticsPage(QWidget):
         period_row.addSpacing(24)
         period_row.addLayout(filters_form)
         period_row.addWidget(self.show_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.save_button = QPushButton(_("Save the report (PDF)…"))
+        self.save_button.setAutoDefault(False)
+        self.save_button.clicked.connect(self.save_report)
+        period_row.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignTop)
         period_row.addStretch(1)
 
         #: The figures shown, once read: this period and the one before.
@@ -256,6 +265,42 @@ class StatisticsPage(QWidget):
         self._cancel = self._worker.run(
             job,
             on_success=self._show_report,
+            on_failure=lambda error: explain_failure(self, error),
+        )
+
+    def save_report(self, path: Path | None = None) -> None:
+        """The statistics report of the period and filters shown, as a PDF, made on the
+        worker."""
+        from mediator_app.reports.periodic_export import write_report
+
+        start, end = self.period()
+        if start > end:
+            return
+        if path is None:
+            folder = QStandardPaths.writableLocation(
+                QStandardPaths.StandardLocation.DocumentsLocation
+            )
+            chosen, _filter = QFileDialog.getSaveFileName(
+                self,
+                _("Save the statistics report"),
+                str(Path(folder) / f"{start.isoformat()}_{end.isoformat()}.pdf"),
+                _("PDF documents (*.pdf)"),
+            )
+            if not chosen:
+                return
+            path = Path(chosen if chosen.lower().endswith(".pdf") else f"{chosen}.pdf")
+        target, theme = path, self.theme.currentData()
+        scope = self.mediator.currentData()
+        options: dict[str, object] = {"theme": theme}
+        if self._coordinator:
+            kind, value = scope or ("", None)
+            options["centre_id"] = value if kind == "centre" else None
+            options["country"] = value if kind == "country" else None
+        else:
+            options["mediator_id"] = scope
+        self._worker.run(
+            lambda store, _progress: write_report(store, start, end, target, "pdf", **options),
+            on_success=lambda _pages: self.saved.emit(str(target)),
             on_failure=lambda error: explain_failure(self, error),
         )
 
