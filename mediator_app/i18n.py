@@ -32,6 +32,8 @@ PARTNER_LANGUAGES = ("fr", "en", "es", "it", "pt")
 LANGUAGES: dict[str, str] = {
     "fr": "Français",
     "en": "English",
+    "es": "Español",
+    "pt": "Português",
 }
 
 _translations: gettext.NullTranslations = gettext.NullTranslations()
