@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=.venv/bin
-"$bin/pybabel" extract -F i18n/babel.cfg -k N_ -k ngettext:1,2 -k pgettext:1c,2 \
+"$bin/pybabel" extract -F pyproject.toml -k N_ -k ngettext:1,2 -k pgettext:1c,2 \
   --add-comments=Translators: --sort-output --project=Passerelle \
   --copyright-holder="Passerelle contributors" -o i18n/passerelle.pot . >/dev/null 2>&1
 "$bin/pybabel" update -i i18n/passerelle.pot -d i18n -D passerelle --no-fuzzy-matching \

@@ -87,7 +87,7 @@ def test_template_is_up_to_date_with_the_code(tmp_path):
     subprocess.run(
         [
             str(pybabel) if pybabel.exists() else "pybabel",
-            "extract", "-F", "i18n/babel.cfg", "-k", "N_", "-k", "ngettext:1,2",
+            "extract", "-F", "pyproject.toml", "-k", "N_", "-k", "ngettext:1,2",
             "-k", "pgettext:1c,2", "-o", str(fresh), ".",
         ],
         cwd=PROJECT_ROOT, check=True, capture_output=True,
