@@ -33,6 +33,7 @@ LANGUAGES: dict[str, str] = {
     "fr": "Français",
     "en": "English",
     "es": "Español",
+    "it": "Italiano",
     "pt": "Português",
 }
 

@@ -183,20 +183,24 @@ def _person(
 def _sessions(
     store: Store, span: tuple[str, str], key: bytes, first_seen: dict[str, str]
 ) -> Iterator[Activity]:
+    """Individual sessions in date order. A year holds hundreds of thousands: residents
+    are read once, and each resident's profile, pseudonym and themes are made once and
+    shared by their sessions (the records are frozen)."""
+    people = _People(store, key, first_seen)
+    themes_of = _Parsed()
     cursor = store.conn.execute(
-        "SELECT s.id, s.date, s.duration_min, s.themes, s.admin_themes, s.place_type, "
-        "s.device, s.autonomy, s.referred, s.referral_to, s.mediator_id, s.anon_gender, "
-        "s.anon_age_band, s.anon_social_status, s.anon_commune, s.created_at, s.updated_at, "
-        f"{_PERSON_COLUMNS} FROM support_session s LEFT JOIN resident p "
-        "ON p.id = s.resident_id WHERE s.date BETWEEN ? AND ? ORDER BY s.date, s.id",
+        "SELECT id, date, duration_min, themes, admin_themes, place_type, device, autonomy, "
+        "referred, referral_to, mediator_id, anon_gender, anon_age_band, anon_social_status, "
+        "anon_commune, created_at, updated_at, resident_id FROM support_session "
+        "WHERE date BETWEEN ? AND ? ORDER BY date",
         span,
     )
     for row in cursor:
         (session_id, day, duration, themes, admin_themes, place_type, device, autonomy,
          referred, referral_to, mediator_id, anon_gender, anon_band, anon_status,
-         anon_commune, created_at, updated_at) = row[:17]  # fmt: skip
-        person = row[17:]
-        if person[0] is None:
+         anon_commune, created_at, updated_at, resident_id) = row  # fmt: skip
+        participant = people.get(resident_id, int(day[:4])) if resident_id else None
+        if participant is None:
             participant = Participant(
                 key="",
                 gender=anon_gender or NOT_GIVEN,
@@ -204,15 +208,13 @@ def _sessions(
                 social_status=anon_status or NOT_GIVEN,
                 commune=anon_commune or "",
             )
-        else:
-            participant = _person(person, int(day[:4]), key, first_seen)
         yield Activity(
             id=session_id,
             kind=INDIVIDUAL,
             date=day,
             duration_min=duration,
-            themes=tuple(json.loads(themes)),
-            admin_themes=tuple(json.loads(admin_themes)),
+            themes=themes_of(themes),
+            admin_themes=themes_of(admin_themes),
             place_type=place_type,
             device=device,
             autonomy=autonomy,
@@ -223,6 +225,44 @@ def _sessions(
             created_at=created_at,
             updated_at=updated_at,
         )
+
+
+class _Parsed:
+    """JSON lists of codes as tuples, each distinct text parsed once."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, tuple[str, ...]] = {}
+
+    def __call__(self, text: str) -> tuple[str, ...]:
+        found = self._seen.get(text)
+        if found is None:
+            found = self._seen[text] = tuple(json.loads(text))
+        return found
+
+
+class _People:
+    """Each resident's participant profile for a year, made once."""
+
+    def __init__(self, store: Store, key: bytes, first_seen: dict[str, str]):
+        self._rows = {
+            row[0]: row
+            for row in store.conn.execute(
+                "SELECT id, gender, birth_year, social_status, commune, postcode FROM resident"
+            )
+        }
+        self._key = key
+        self._first_seen = first_seen
+        self._made: dict[tuple[str, int], Participant] = {}
+
+    def get(self, resident_id: str, on_year: int) -> Participant | None:
+        made = self._made.get((resident_id, on_year))
+        if made is None:
+            row = self._rows.get(resident_id)
+            if row is None:
+                return None
+            made = _person(row, on_year, self._key, self._first_seen)
+            self._made[(resident_id, on_year)] = made
+        return made
 
 
 def _workshops(

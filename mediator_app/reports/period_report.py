@@ -8,12 +8,12 @@ documents show the same ones in the same order.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 
 from mediator_app.domain.markers import N_
-from mediator_app.reports.activities import activities_between
+from mediator_app.reports.activities import Activity, activities_between
 from mediator_app.reports.statistics import Statistics, compute_statistics, previous_period
 from mediator_app.store import Store
 
@@ -31,14 +31,22 @@ def centre_report(
     *,
     mediator_id: str | None = None,
     theme: str | None = None,
+    seen: Callable[[Activity], None] | None = None,
 ) -> PeriodReport:
     """The centre's figures for ``start``..``end`` and for the period just before, with
-    the inclusion progress of each."""
+    the inclusion progress of each. ``seen``, when given, is shown every activity read
+    (the report's trend line counts months in the same pass)."""
     before_start, before_end = previous_period(start, end)
+
+    def read(first: date, last: date) -> Iterator[Activity]:
+        for activity in activities_between(store, first, last):
+            if seen is not None:
+                seen(activity)
+            yield activity
 
     def figures(first: date, last: date) -> Statistics:
         found = compute_statistics(
-            activities_between(store, first, last),
+            read(first, last),
             start=first,
             end=last,
             mediator_id=mediator_id,

@@ -52,12 +52,14 @@ def write_report(
             monthly = None
             scope = _coordinator_scope(store, centre_id, country, language or desk.language)
         else:
-            report = centre_report(store, start, end, mediator_id=mediator_id, theme=theme)
-            monthly = monthly_activities(
-                activities_between(store, report.previous.start, end),
-                report.current,
-                report.previous,
-            )
+            # The trend line counts the months of the activities the figures read, in
+            # the same pass: a year is read once, not twice.
+            read: list[_Seen] = []
+            report = centre_report(
+                store, start, end, mediator_id=mediator_id, theme=theme,
+                seen=lambda a: read.append(_Seen(a.date, a.kind, a.mediator_id, a.themes)),
+            )  # fmt: skip
+            monthly = monthly_activities(read, report.current, report.previous)
             scope = ""
         return write_statistics_report(
             report.current,
@@ -91,6 +93,16 @@ def write_report(
             province="",
         )
     raise ValueError(f"unknown report format {report_format!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class _Seen:
+    """What the trend line needs of an activity (a fraction of the whole record)."""
+
+    date: str
+    kind: str
+    mediator_id: str | None
+    themes: tuple[str, ...]
 
 
 def _coordinator_scope(
