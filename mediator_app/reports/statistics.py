@@ -559,7 +559,8 @@ class _Tally:
     def _add_activity(self, activity: Activity) -> None:
         minutes = activity.duration_min
         themes = activity.themes or (NOT_GIVEN,)
-        for code in dict.fromkeys(themes):
+        # Most activities have one theme: no need to drop repeats then.
+        for code in themes if len(themes) == 1 else dict.fromkeys(themes):
             self.by_theme[code] += 1
             self.minutes_by_theme[code] += minutes
         self.by_duration_band[duration_band(minutes)] += 1
@@ -583,16 +584,23 @@ class _Tally:
         minutes = activity.duration_min
         self.counts["individual_sessions"] += 1
         self.counts["individual_minutes"] += minutes
-        for code in dict.fromkeys(activity.admin_themes):
-            self.by_admin_theme[code] += 1
-            self.minutes_by_admin_theme[code] += minutes
+        if activity.admin_themes:
+            for code in dict.fromkeys(activity.admin_themes):
+                self.by_admin_theme[code] += 1
+                self.minutes_by_admin_theme[code] += minutes
         self.by_autonomy[activity.autonomy or NOT_GIVEN] += 1
         self.by_place_type[activity.place_type or NOT_GIVEN] += 1
         self.by_device[activity.device or NOT_GIVEN] += 1
         if activity.referred:
             self.counts["referrals"] += 1
             self.by_referral[activity.referral_to or NOT_GIVEN] += 1
-        if activity.anonymous_visit:
+        participants = activity.participants
+        # An individual session has one participant: look at it rather than at
+        # ``anonymous_visit``, which walks them all.
+        anonymous = (
+            not participants[0].key if len(participants) == 1 else activity.anonymous_visit
+        )
+        if anonymous:
             self.counts["anonymous_visits"] += 1
             visitor = activity.participants[0] if activity.participants else None
             self.anonymous_visits.add(visitor, 1)
