@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-QT_FREE_PACKAGES = ("domain", "store", "sync", "demo", "reports")
-QT_FREE_MODULES = ("cli.py", "cli_sync.py", "i18n.py", "paths.py", "settings.py")
+QT_FREE_PACKAGES = ("domain", "store", "sync", "importing", "demo", "reports")
+QT_FREE_MODULES = ("cli.py", "cli_sync.py", "cli_import.py", "i18n.py", "paths.py", "settings.py")
 
 
 def _ruff() -> str:
