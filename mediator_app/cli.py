@@ -104,6 +104,9 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     from mediator_app.cli_sync import add_sync_commands
 
     add_sync_commands(subparsers, _add_db_option)
+    from mediator_app.cli_import import add_import_commands
+
+    add_import_commands(subparsers, _add_db_option)
 
 
 def demo_data(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

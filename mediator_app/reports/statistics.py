@@ -597,9 +597,7 @@ class _Tally:
         participants = activity.participants
         # An individual session has one participant: look at it rather than at
         # ``anonymous_visit``, which walks them all.
-        anonymous = (
-            not participants[0].key if len(participants) == 1 else activity.anonymous_visit
-        )
+        anonymous = not participants[0].key if len(participants) == 1 else activity.anonymous_visit
         if anonymous:
             self.counts["anonymous_visits"] += 1
             visitor = activity.participants[0] if activity.participants else None
