@@ -128,3 +128,20 @@ def test_a_monthly_centre_is_due_its_last_month(helped, tmp_path):
     with pytest.raises(ValueError):
         set_export_cadence(helped, "weekly")
     coordinator.close()
+
+
+@pytest.mark.parametrize("theme", [None, "email", "sante"])
+def test_the_trend_counted_in_one_pass_matches_a_second_reading(helped, theme):
+    from mediator_app.reports.activities import activities_between
+    from mediator_app.reports.period_report import centre_report
+    from mediator_app.reports.periodic_export import _MonthCounts
+    from mediator_app.reports.statistics_pdf import monthly_activities
+
+    start, end = date(2026, 10, 1), date(2026, 12, 31)
+    months = _MonthCounts(None, theme)
+    report = centre_report(helped, start, end, theme=theme, seen=months.see)
+    again = monthly_activities(
+        activities_between(helped, report.previous.start, end), report.current, report.previous
+    )
+    assert months.series(report.previous.start, end) == again
+    assert sum(count for _month, count in again) == (3 if theme in (None, "email") else 0)

@@ -138,11 +138,25 @@ def pseudonym(key: bytes, resident_id: str) -> str:
 def activities_between(store: Store, start: date, end: date) -> Iterator[Activity]:
     """Every activity dated ``start``..``end`` (inclusive): individual sessions, then
     workshop sessions that were not cancelled, each in date order."""
-    key = pseudonym_key(store)
-    first_seen = _first_seen(store)
-    span = (start.isoformat(), end.isoformat())
-    yield from _sessions(store, span, key, first_seen)
-    yield from _workshops(store, span, key, first_seen)
+    return ActivityReader(store).between(start, end)
+
+
+class ActivityReader:
+    """Reads activities of several periods (a period and the one before, say) with what
+    they share read once: the centre's key, each resident's first day of help and
+    profile, the lists of themes."""
+
+    def __init__(self, store: Store):
+        self._store = store
+        self._key = pseudonym_key(store)
+        self._first_seen = _first_seen(store)
+        self._people = _People(store, self._key, self._first_seen)
+        self._themes = _Parsed()
+
+    def between(self, start: date, end: date) -> Iterator[Activity]:
+        span = (start.isoformat(), end.isoformat())
+        yield from _sessions(self._store, span, self._people, self._themes)
+        yield from _workshops(self._store, span, self._key, self._first_seen)
 
 
 def _first_seen(store: Store) -> dict[str, str]:
@@ -164,11 +178,22 @@ _PERSON_COLUMNS = "p.id, p.gender, p.birth_year, p.social_status, p.commune, p.p
 
 
 def _person(
-    row: tuple, on_year: int, key: bytes, first_seen: dict[str, str], **extra: Any
+    row: tuple,
+    on_year: int,
+    key: bytes,
+    first_seen: dict[str, str],
+    pseudonyms: dict[str, str] | None = None,
+    **extra: Any,
 ) -> Participant:
     resident_id, gender, birth_year, status, commune, postcode = row
+    if pseudonyms is None:
+        alias = pseudonym(key, resident_id)
+    else:
+        alias = pseudonyms.get(resident_id) or pseudonyms.setdefault(
+            resident_id, pseudonym(key, resident_id)
+        )
     return Participant(
-        key=pseudonym(key, resident_id),
+        key=alias,
         gender=gender or NOT_GIVEN,
         age_band=age_band_for(birth_year, on_year),
         social_status=status or NOT_GIVEN,
@@ -181,13 +206,11 @@ def _person(
 
 
 def _sessions(
-    store: Store, span: tuple[str, str], key: bytes, first_seen: dict[str, str]
+    store: Store, span: tuple[str, str], people: _People, themes_of: _Parsed
 ) -> Iterator[Activity]:
     """Individual sessions in date order. A year holds hundreds of thousands: residents
     are read once, and each resident's profile, pseudonym and themes are made once and
     shared by their sessions (the records are frozen)."""
-    people = _People(store, key, first_seen)
-    themes_of = _Parsed()
     cursor = store.conn.execute(
         "SELECT id, date, duration_min, themes, admin_themes, place_type, device, autonomy, "
         "referred, referral_to, mediator_id, anon_gender, anon_age_band, anon_social_status, "
@@ -253,6 +276,8 @@ class _People:
         self._key = key
         self._first_seen = first_seen
         self._made: dict[tuple[str, int], Participant] = {}
+        #: A resident's pseudonym, whatever the year: the keyed hash is not cheap.
+        self._pseudonyms: dict[str, str] = {}
 
     def get(self, resident_id: str, on_year: int) -> Participant | None:
         made = self._made.get((resident_id, on_year))
@@ -260,7 +285,7 @@ class _People:
             row = self._rows.get(resident_id)
             if row is None:
                 return None
-            made = _person(row, on_year, self._key, self._first_seen)
+            made = _person(row, on_year, self._key, self._first_seen, self._pseudonyms)
             self._made[(resident_id, on_year)] = made
         return made
 

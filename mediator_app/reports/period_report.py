@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from mediator_app.domain.markers import N_
-from mediator_app.reports.activities import Activity, activities_between
+from mediator_app.reports.activities import Activity, ActivityReader
 from mediator_app.reports.statistics import Statistics, compute_statistics, previous_period
 from mediator_app.store import Store
 
@@ -37,9 +37,10 @@ def centre_report(
     the inclusion progress of each. ``seen``, when given, is shown every activity read
     (the report's trend line counts months in the same pass)."""
     before_start, before_end = previous_period(start, end)
+    reader = ActivityReader(store)  # what both periods share is read once
 
     def read(first: date, last: date) -> Iterator[Activity]:
-        for activity in activities_between(store, first, last):
+        for activity in reader.between(first, last):
             if seen is not None:
                 seen(activity)
             yield activity

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from mediator_app.reports.activities import activities_between
+from mediator_app.reports.activities import INDIVIDUAL, activities_between
 from mediator_app.reports.period_report import centre_report, coordinator_report
 from mediator_app.store import Store
 from mediator_app.store.mediators import find_mediator
@@ -42,7 +42,7 @@ def write_report(
     exports (all, one country or one centre)."""
     desk = store.ensure_desk()
     if report_format == "pdf":
-        from mediator_app.reports.statistics_pdf import monthly_activities, write_statistics_report
+        from mediator_app.reports.statistics_pdf import write_statistics_report
 
         mediator = find_mediator(store, desk.mediator_id) if desk.mediator_id else None
         if desk.is_coordinator:
@@ -54,12 +54,11 @@ def write_report(
         else:
             # The trend line counts the months of the activities the figures read, in
             # the same pass: a year is read once, not twice.
-            read: list[_Seen] = []
+            months = _MonthCounts(mediator_id, theme)
             report = centre_report(
-                store, start, end, mediator_id=mediator_id, theme=theme,
-                seen=lambda a: read.append(_Seen(a.date, a.kind, a.mediator_id, a.themes)),
-            )  # fmt: skip
-            monthly = monthly_activities(read, report.current, report.previous)
+                store, start, end, mediator_id=mediator_id, theme=theme, seen=months.see
+            )
+            monthly = months.series(report.previous.start, end)
             scope = ""
         return write_statistics_report(
             report.current,
@@ -95,14 +94,34 @@ def write_report(
     raise ValueError(f"unknown report format {report_format!r}")
 
 
-@dataclass(frozen=True, slots=True)
-class _Seen:
-    """What the trend line needs of an activity (a fraction of the whole record)."""
+class _MonthCounts:
+    """The activities of each month, counted as they are read, with the report's
+    filters (a mediator's individual sessions; a theme)."""
 
-    date: str
-    kind: str
-    mediator_id: str | None
-    themes: tuple[str, ...]
+    def __init__(self, mediator_id: str | None, theme: str | None):
+        self._mediator_id = mediator_id
+        self._theme = theme
+        self._counts: dict[str, int] = {}
+
+    def see(self, activity) -> None:
+        if self._mediator_id is not None and (
+            activity.kind != INDIVIDUAL or activity.mediator_id != self._mediator_id
+        ):
+            return
+        if self._theme is not None and self._theme not in activity.themes:
+            return
+        month = activity.date[:7]
+        self._counts[month] = self._counts.get(month, 0) + 1
+
+    def series(self, start: date, end: date) -> list[tuple[date, int]]:
+        """Every month from ``start``'s to ``end``'s, zeros included."""
+        found = []
+        index, last = start.year * 12 + start.month - 1, end.year * 12 + end.month - 1
+        while index <= last:
+            first_day = date(index // 12, index % 12 + 1, 1)
+            found.append((first_day, self._counts.get(first_day.isoformat()[:7], 0)))
+            index += 1
+        return found
 
 
 def _coordinator_scope(
