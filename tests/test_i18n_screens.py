@@ -94,6 +94,7 @@ def _screens(window, store):
     from mediator_app.ui.coordinator_export_dialog import CoordinatorExportDialog
     from mediator_app.ui.diagnostic_dialog import DiagnosticDialog
     from mediator_app.ui.goals_dialog import GoalsDialog
+    from mediator_app.ui.import_dialog import ImportDialog
     from mediator_app.ui.passport_dialog import PassportDialog
     from mediator_app.ui.resident_dialog import ResidentDialog
     from mediator_app.ui.session_dialog import SessionDialog
@@ -117,6 +118,7 @@ def _screens(window, store):
         PassportDialog(window, first_name="X", language="fr", centre_language="fr"),
         ConflictsDialog(store, window),
         CoordinatorExportDialog(store, window._worker, window),
+        ImportDialog(store, window._worker, window),
     ]
     for dialog in dialogs:
         dialog.show()

@@ -219,6 +219,8 @@ class MainWindow(QMainWindow):
             ActionSpec("sync", _("Sync with the other &desks…"), QKeySequence(), "open_sync"),
             ActionSpec("conflicts", _("&Conflicts between desks…"), QKeySequence(),
                        "open_conflicts"),
+            ActionSpec("import_residents", _("&Import residents…"), QKeySequence(),
+                       "import_residents"),
             ActionSpec("prepare_export", _("Prepare the &export for the coordinator…"),
                        QKeySequence("Ctrl+Shift+E"), "prepare_export"),
             ActionSpec("settings", _("&Settings…"), QKeySequence.StandardKey.Preferences,
@@ -226,8 +228,8 @@ class MainWindow(QMainWindow):
             ActionSpec("quit", _("&Quit"), QKeySequence.StandardKey.Quit, "close"),
         )  # fmt: skip
         menus = {
-            _("&File"): ("new_resident", "", "sync_now", "sync", "conflicts", "prepare_export",
-                         "", "settings", "quit"),
+            _("&File"): ("new_resident", "import_residents", "", "sync_now", "sync", "conflicts",
+                         "prepare_export", "", "settings", "quit"),
             _("&Desk"): ("find", "log_session", "anonymous_visit", "edit_resident", "today", "",
                          "assess", "goals", "passport", "", "statistics"),
             # The workshops page owns its actions ("" is a separator).
@@ -343,8 +345,8 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(STATISTICS_TAB)
         for menu_action in self.menuBar().actions()[1:]:
             menu_action.setVisible(False)
-        for name in ("new_resident", "log_session", "anonymous_visit", "today", "sync_now",
-                     "conflicts", "prepare_export"):  # fmt: skip
+        for name in ("new_resident", "import_residents", "log_session", "anonymous_visit",
+                     "today", "sync_now", "conflicts", "prepare_export"):  # fmt: skip
             self.actions_by_name[name].setVisible(False)
         take_in = QAction(_("&Take in the centres' exports…"), self)
         take_in.setObjectName("take_in_exports")
@@ -388,6 +390,16 @@ class MainWindow(QMainWindow):
             self.statistics_page.refresh()
 
         self._worker.run(job, on_success=done, on_failure=lambda e: explain_failure(self, e))
+
+    def import_residents(self) -> None:
+        """Residents from a centre's spreadsheet: file, columns, preview and consent."""
+        from mediator_app.ui.import_dialog import ImportDialog
+
+        dialog = ImportDialog(self._store, self._worker, self)
+        dialog.imported.connect(
+            lambda _result: self.statusBar().showMessage(_("Residents imported."), 8000)
+        )
+        self._open_dialog(dialog)
 
     def prepare_export(self) -> None:
         """The periodic export for the coordinator, in one action."""
