@@ -31,6 +31,7 @@ def test_the_export_is_prepared_in_one_action(desk, qtbot, tmp_path):
     assert suffixes == [".pbundle", ".pdf", ".xlsx"]
     assert all(path.exists() for path in done.args[0].files)
     assert "3 files written" in dialog.result_label.text()
+    assert "2026-Q4, on" in dialog.history.text()
     coordinator.close()
 
 
@@ -38,6 +39,7 @@ def test_a_wrong_period_is_said_beside_the_field(desk, qtbot, tmp_path):
     window, store, worker, _helene = desk
     dialog = CoordinatorExportDialog(store, worker, window)
     qtbot.addWidget(dialog)
+    assert "No export was prepared" in dialog.history.text()
     dialog.period.setText("last quarter")
     dialog.prepare_button.click()
     assert "is not a period" in dialog.period_error.text()

@@ -159,3 +159,24 @@ def test_the_report_of_the_period_shown_is_saved_as_a_pdf(desk, qtbot, tmp_path)
     assert saved.args == [str(target)]
     text = " ".join(p.extract_text() for p in PdfReader(target).pages)
     assert "Centre social" in text
+
+
+def test_the_details_tab_lists_every_breakdown(desk, qtbot):
+    from mediator_app.domain.session import SupportSession
+
+    window, store, worker, helene = desk
+    store.sessions.create(
+        SupportSession(date=TODAY.isoformat(), duration_min=45, themes=("email",),
+                       resident_id=helene.id, place_type="domicile", device="telephone",
+                       autonomy="autonome"),
+    )  # fmt: skip
+    page = _shown(qtbot, window, worker)
+    model = page.breakdowns_model
+    rows = [tuple(model.index(r, c).data() for c in range(4)) for r in range(model.rowCount())]
+    assert ("Activities by theme", "E-mail", "1", "0") in rows
+    assert ("Activities by duration", "30 min to under 1 h", "1", "0") in rows
+    assert ("Sessions by place", "At home", "1", "0") in rows
+    assert ("Gender", "Not given", "1", "0") in rows
+    # A group is named on its first line only.
+    firsts = [row for row in rows if row[0]]
+    assert len(firsts) == len({row[0] for row in firsts})

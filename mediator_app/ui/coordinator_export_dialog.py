@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mediator_app.i18n import _, ngettext
+from mediator_app.i18n import _, format_date, ngettext
 from mediator_app.reports.periodic_export import (
     ExportCancelled,
     export_cadence,
@@ -107,6 +107,10 @@ class CoordinatorExportDialog(QDialog):
         self.send.setChecked(transport_setting(store) is not None)
         self.send.setEnabled(transport_setting(store) is not None)
         form.addRow("", self.send)
+        self.history = QLabel(self._history_text(store))
+        self.history.setObjectName("exportHistory")
+        self.history.setWordWrap(True)
+        form.addRow("", self.history)
         self.result_label = QLabel()
         self.result_label.setWordWrap(True)
         self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -129,6 +133,27 @@ class CoordinatorExportDialog(QDialog):
         layout.addWidget(body)
         layout.addLayout(buttons)
         fit_to_screen(self, body)
+
+    @staticmethod
+    def _history_text(store: Store) -> str:
+        """The exports already prepared on this desk, latest first."""
+        rows = store.conn.execute(
+            "SELECT period, at, activities FROM export_log ORDER BY at DESC LIMIT 6"
+        ).fetchall()
+        if not rows:
+            return _("No export was prepared on this desk yet.")
+        lines = [_("Exports prepared on this desk:")]
+        for period, at, activities in rows:
+            lines.append(
+                "• "
+                + ngettext(
+                    "%(period)s, on %(date)s: %(count)s activity",
+                    "%(period)s, on %(date)s: %(count)s activities",
+                    activities,
+                )
+                % {"period": period, "date": format_date(at[:10]), "count": activities}
+            )
+        return "\n".join(lines)
 
     def _on_cadence_changed(self, _index: int) -> None:
         """Saved at once, on the worker; it reaches the centre's other desks by sync."""
@@ -192,6 +217,7 @@ class CoordinatorExportDialog(QDialog):
             if prepared.sent:
                 lines.append(_("The export was sent through the desk's sync."))
             self.result_label.setText("\n".join(lines))
+            self.history.setText(self._history_text(self._store))
             self.prepared.emit(prepared)
 
         def failed(error: BaseException) -> None:

@@ -36,7 +36,7 @@ from mediator_app.store.progress_stats import CentreProgress
 from mediator_app.ui.charts import BarChart, DistributionRow, LevelDistributionChart
 from mediator_app.ui.session_dialog import from_qdate, to_qdate
 from mediator_app.ui.skills_panel import level_labels
-from mediator_app.ui.statistics_figures import KeyFiguresModel
+from mediator_app.ui.statistics_figures import BreakdownsModel, KeyFiguresModel
 from mediator_app.ui.widgets import explain_failure
 from mediator_app.ui.worker import DatabaseWorker
 
@@ -189,6 +189,20 @@ class StatisticsPage(QWidget):
         self.sections = QTabWidget()
         self.sections.setObjectName("statisticsSections")
         self.sections.addTab(activity_page, _("Activity"))
+        self.breakdowns_model = BreakdownsModel(self)
+        self.breakdowns = QTableView()
+        self.breakdowns.setObjectName("breakdowns")
+        self.breakdowns.setModel(self.breakdowns_model)
+        self.breakdowns.setAccessibleName(_("Details of the figures"))
+        self.breakdowns.verticalHeader().hide()
+        self.breakdowns.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.breakdowns.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        details_header = self.breakdowns.horizontalHeader()
+        details_header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        details_header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for column in (2, 3):
+            details_header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.sections.addTab(self.breakdowns, _("Details"))
         self.sections.addTab(progress_page, _("Inclusion progress"))
         self.activity_summary = QLabel()
         self.activity_summary.setObjectName("activitySummary")
@@ -336,6 +350,7 @@ class StatisticsPage(QWidget):
         self.report = report
         current = report.current
         self.figures_model.set_report(report)
+        self.breakdowns_model.set_report(report)
         self.activity_summary.setText(
             _(
                 "From %(start)s to %(end)s, compared with %(before_start)s to "
