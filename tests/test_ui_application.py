@@ -47,6 +47,8 @@ def test_first_run_configures_the_desk_and_its_mediator(qtbot, db_path, tmp_path
     assert desk.name == "Accueil 2" and desk.country == "PT" and desk.language == "en"
     assert find_mediator(store, desk.mediator_id).name == "Inès Moreau"
     assert Settings(tmp_path / "settings.json")["language"] == "en"
+    # The desk's keys are made at first run, ready for its card.
+    assert store.conn.execute("SELECT COUNT(*) FROM desk_secret").fetchone() == (1,)
     # Once configured, the dialog is not shown again.
     monkeypatch.setattr(FirstRunDialog, "exec", lambda dialog: 0)
     assert _ensure_configured(store, settings)

@@ -128,6 +128,11 @@ def _ensure_configured(store: Store, settings: Settings) -> bool:
             language=setup.language,
             mediator_id=mediator.id,
         )
+    # The desk's signing key and encryption identity are made now, at first run: its card
+    # can be given to the other desks straight away.
+    from mediator_app.sync.keys import desk_keys
+
+    desk_keys(store)
     settings["language"] = setup.language
     settings.save()
     app = QApplication.instance()
