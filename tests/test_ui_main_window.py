@@ -458,3 +458,31 @@ def test_the_file_hides_skills_when_none_were_assessed(desk):
     window, _store, _worker, helene = desk
     window.open_resident(helene.id)
     assert "No assessment yet" in window.resident_file.skills.text()
+
+
+def test_a_note_that_looks_like_a_password_is_pointed_out(desk, qtbot):
+    window, _store, _worker, helene = desk
+    window.open_resident(helene.id)
+    window.log_session()
+    dialog = _active_dialog(qtbot, window)
+    assert not dialog.password_warning.isVisibleTo(dialog)
+    dialog.notes.setPlainText("mot de passe CAF : Soleil2024!")
+    assert dialog.password_warning.isVisibleTo(dialog)
+    dialog.notes.setPlainText("Wants to send photos to her grandson.")
+    assert not dialog.password_warning.isVisibleTo(dialog)
+    dialog.reject()
+
+
+def test_a_resident_is_erased_from_the_window_after_confirmation(desk, qtbot, monkeypatch):
+    window, store, worker, helene = desk
+    window.open_resident(helene.id)
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: QMessageBox.StandardButton.No)
+    window.actions_by_name["erase_resident"].trigger()
+    _wait_idle(qtbot, worker)
+    assert store.residents.search("helene")
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: QMessageBox.StandardButton.Yes)
+    window.actions_by_name["erase_resident"].trigger()
+    _wait_idle(qtbot, worker)
+    assert store.residents.search("helene") == []
+    assert window.resident_file.resident is None
+    assert store.conn.execute("SELECT 1 FROM tombstone WHERE row_id = ?", (helene.id,)).fetchone()

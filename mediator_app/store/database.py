@@ -240,6 +240,9 @@ def open_store(path: Path | str | None) -> Store:
         if file_path is not None:
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA foreign_keys = ON")
+        # What is deleted (an erased resident above all) is overwritten, not left in
+        # free pages of the file.
+        conn.execute("PRAGMA secure_delete = ON")
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute(f"PRAGMA cache_size = -{PAGE_CACHE_KIB}")
         db = Database(conn)

@@ -211,6 +211,8 @@ class MainWindow(QMainWindow):
             ActionSpec("goals", _("Set &goals…"), QKeySequence("Ctrl+Shift+G"), "set_goals"),
             ActionSpec("passport", _("Digital &passport…"), QKeySequence("Ctrl+Shift+P"),
                        "print_passport"),
+            ActionSpec("erase_resident", _("Erase the resident…"), QKeySequence(),
+                       "erase_resident"),
             ActionSpec("workshops", _("&Go to the workshops"), QKeySequence("Ctrl+W"),
                        "show_workshops"),
             ActionSpec("statistics", _("Stat&istics"), QKeySequence("Ctrl+Shift+S"),
@@ -231,7 +233,8 @@ class MainWindow(QMainWindow):
             _("&File"): ("new_resident", "import_residents", "", "sync_now", "sync", "conflicts",
                          "prepare_export", "", "settings", "quit"),
             _("&Desk"): ("find", "log_session", "anonymous_visit", "edit_resident", "today", "",
-                         "assess", "goals", "passport", "", "statistics"),
+                         "assess", "goals", "passport", "", "statistics", "",
+                         "erase_resident"),
             # The workshops page owns its actions ("" is a separator).
             _("W&orkshops"): ("workshops", "", "new_workshop", "edit_workshop", "schedule",
                               "move", "cancel_occurrence", "", "register", "register_series",
@@ -390,6 +393,38 @@ class MainWindow(QMainWindow):
             self.statistics_page.refresh()
 
         self._worker.run(job, on_success=done, on_failure=lambda e: explain_failure(self, e))
+
+    def erase_resident(self) -> None:
+        """The right to erasure: the resident and everything about them, here and, by
+        sync, on every desk of the centre; after an explicit confirmation."""
+        resident = self.resident_file.resident
+        if resident is None:
+            self.statusBar().showMessage(_("Open a resident's file first."), 5000)
+            return
+        answer = QMessageBox.warning(
+            self,
+            _("Erase the resident"),
+            _(
+                "Erase everything about %(name)s? Their file, sessions, workshop "
+                "registrations, skills and goals are removed from this desk and, by sync, "
+                "from every desk of the centre. This cannot be undone."
+            )
+            % {"name": resident.full_name},
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        resident_id, name = resident.id, resident.full_name
+        self._run_write(
+            lambda store: store.residents.erase(resident_id),
+            on_success=lambda _result: self._after_erasure(name),
+            topics=("residents", "sessions", "workshops", "skills"),
+        )
+
+    def _after_erasure(self, name: str) -> None:
+        self.resident_file.show_resident(None)
+        self.statusBar().showMessage(_("%(name)s was erased.") % {"name": name}, 8000)
 
     def import_residents(self) -> None:
         """Residents from a centre's spreadsheet: file, columns, preview and consent."""

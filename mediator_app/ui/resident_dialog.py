@@ -31,7 +31,14 @@ from mediator_app.domain.validation import Problem
 from mediator_app.i18n import N_, _, format_date
 from mediator_app.store.residents import ProbableDuplicate
 from mediator_app.ui.session_dialog import NOTES_WARNING_STYLE, code_combo
-from mediator_app.ui.widgets import WARNING_SIGN, FieldError, add_row, fit_to_screen, scrolling
+from mediator_app.ui.widgets import (
+    WARNING_SIGN,
+    FieldError,
+    PasswordWarning,
+    add_row,
+    fit_to_screen,
+    scrolling,
+)
 
 #: Languages a resident may prefer for printed documents.
 RESIDENT_LANGUAGES = {"fr": "Français", "en": "English", "es": "Español",
@@ -124,6 +131,8 @@ class ResidentDialog(QDialog):
         warning.setWordWrap(True)
         warning.setStyleSheet(NOTES_WARNING_STYLE)
         form.addRow("", warning)
+        self.password_warning = PasswordWarning(self.notes)
+        form.addRow("", self.password_warning)
         self.errors["notes"] = FieldError()
         form.addRow("", self.errors["notes"])
 

@@ -53,7 +53,14 @@ from mediator_app.domain.validation import Problem
 from mediator_app.i18n import _, format_date, format_duration
 from mediator_app.ui.models import CodeChoiceModel
 from mediator_app.ui.theme_picker import ThemePicker
-from mediator_app.ui.widgets import WARNING_SIGN, FieldError, add_row, fit_to_screen, scrolling
+from mediator_app.ui.widgets import (
+    WARNING_SIGN,
+    FieldError,
+    PasswordWarning,
+    add_row,
+    fit_to_screen,
+    scrolling,
+)
 
 FOLLOW_UP_DEFAULT_DAYS = 7
 NOTES_WARNING_STYLE = "background: #fff4ce; color: #3b2f00; padding: 4px; border-radius: 3px;"
@@ -369,6 +376,8 @@ class SessionDialog(QDialog):
         column.addWidget(notes_label)
         column.addWidget(self.notes)
         column.addWidget(warning)
+        self.password_warning = PasswordWarning(self.notes)
+        column.addWidget(self.password_warning)
         column.addWidget(self.notes_error)
         column.addStretch(1)
         return column

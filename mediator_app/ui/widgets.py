@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QMessageBox,
+    QPlainTextEdit,
     QScrollArea,
     QTableView,
     QWidget,
@@ -104,3 +105,30 @@ def remember_geometry(widget: QWidget, settings: Settings, name: str) -> None:
     geometry = dict(settings["geometry"])
     geometry[name] = bytes(widget.saveGeometry().toBase64().data()).decode("ascii")
     settings["geometry"] = geometry
+
+
+class PasswordWarning(QLabel):
+    """Shown under a notes field while its text looks like a resident's password or
+    login: those are never written down here."""
+
+    def __init__(self, notes: QPlainTextEdit, parent: QWidget | None = None):
+        super().__init__(parent)
+        from mediator_app.domain.secrets import looks_like_a_password
+
+        self.setObjectName("passwordWarning")
+        self.setWordWrap(True)
+        self.setStyleSheet("background: #fde7e9; color: #6b0000; padding: 4px; border-radius: 3px;")
+        self.setText(
+            f"{WARNING_SIGN} "
+            + _(
+                "This looks like a password or a login. Never write down a resident's "
+                "password: remove it before saving."
+            )
+        )
+        self.hide()
+        self._looks = looks_like_a_password
+        self._notes = notes
+        notes.textChanged.connect(self._on_text_changed)
+
+    def _on_text_changed(self) -> None:
+        self.setVisible(self._looks(self._notes.toPlainText()))
