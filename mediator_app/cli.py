@@ -107,6 +107,15 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     from mediator_app.cli_import import add_import_commands
 
     add_import_commands(subparsers, _add_db_option)
+    from mediator_app.cli_access import add_access_commands
+
+    add_access_commands(subparsers, _add_db_option)
+    from mediator_app.cli_backup import add_backup_commands
+
+    add_backup_commands(subparsers, _add_db_option)
+    from mediator_app.cli_privacy import add_privacy_commands
+
+    add_privacy_commands(subparsers, _add_db_option)
 
 
 def demo_data(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -10,7 +10,10 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 QT_FREE_PACKAGES = ("domain", "store", "sync", "importing", "demo", "reports")
-QT_FREE_MODULES = ("cli.py", "cli_sync.py", "cli_import.py", "i18n.py", "paths.py", "settings.py")
+QT_FREE_MODULES = (
+    "cli.py", "cli_sync.py", "cli_import.py", "cli_access.py", "cli_backup.py",
+    "cli_privacy.py", "i18n.py", "paths.py", "settings.py",
+)  # fmt: skip
 
 
 def _ruff() -> str:

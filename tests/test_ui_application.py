@@ -181,3 +181,30 @@ def test_run_gui_opens_the_demo_and_closes_cleanly(qtbot, tmp_path, monkeypatch)
     code = application.run_gui(tmp_path / "demo.db", settings, demo=True, language="fr")
     assert code == 0
     assert shown == [("mainWindow", "Passerelle – Centre social AAGESC – Les Canourgues")]
+
+
+def test_closing_the_app_makes_a_backup_beside_the_database(qtbot, db_path, tmp_path):
+    from mediator_app.store.backups import backup_folder, list_backups
+
+    store = open_store(db_path)
+    store.ensure_desk(name="Desk 1", configured=True)
+    desk_app = DeskApp(QApplication.instance(), store, Settings(tmp_path / "settings.json"))
+    desk_app._back_up("daily")
+    qtbot.addWidget(desk_app.show_window())
+    desk_app.window.close()
+    desk_app.stop()
+    made = [info.reason for info in list_backups(backup_folder(db_path))]
+    # The daily one at start; on close, none: the last is less than an hour old.
+    assert made == ["daily"]
+
+
+def test_closing_makes_a_backup_when_none_is_recent(qtbot, db_path, tmp_path):
+    from mediator_app.store.backups import backup_folder, list_backups
+
+    store = open_store(db_path)
+    store.ensure_desk(name="Desk 1", configured=True)
+    desk_app = DeskApp(QApplication.instance(), store, Settings(tmp_path / "settings.json"))
+    qtbot.addWidget(desk_app.show_window())
+    desk_app.window.close()
+    desk_app.stop()
+    assert [info.reason for info in list_backups(backup_folder(db_path))] == ["close"]

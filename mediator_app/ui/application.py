@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
@@ -22,6 +23,7 @@ DEMO_RESIDENTS = 400
 DEMO_SESSIONS = 3000
 
 #: Qt ships no ``qtbase_pt``: Portuguese falls back to Brazilian Portuguese.
+log = logging.getLogger(__name__)
 _QT_CATALOGUE_FALLBACKS = {"pt": "pt_BR"}
 
 
@@ -81,6 +83,22 @@ class DeskApp:
     def stop(self) -> None:
         self.worker.stop()
         self.store.close()
+        self._back_up("close")
+
+    def _back_up(self, reason: str) -> None:
+        """An automatic backup beside the database (at most one an hour on close, one a
+        day at start), the oldest removed past ten. A failure is logged, never blocks."""
+        from datetime import timedelta
+
+        from mediator_app.store.backups import backup_if_due
+
+        if self.store.path is None:
+            return
+        every = timedelta(hours=1) if reason == "close" else timedelta(days=1)
+        try:
+            backup_if_due(self.store.path, every=every, reason=reason)
+        except StoreError:
+            log.exception("automatic backup failed")
 
 
 def run_gui(
@@ -103,6 +121,7 @@ def run_gui(
         settings["last_database"] = str(path)
         settings.save()
     desk_app = DeskApp(app, store, settings)
+    desk_app._back_up("daily")
     desk_app.show_window()
     try:
         return app.exec()
