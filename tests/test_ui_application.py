@@ -208,3 +208,31 @@ def test_closing_makes_a_backup_when_none_is_recent(qtbot, db_path, tmp_path):
     desk_app.window.close()
     desk_app.stop()
     assert [info.reason for info in list_backups(backup_folder(db_path))] == ["close"]
+
+
+def test_a_damaged_database_is_replaced_by_the_latest_backup_if_asked(qtbot, db_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from mediator_app.domain.resident import Resident
+    from mediator_app.store.backups import backup_folder, make_backup
+    from mediator_app.ui.application import open_or_offer_restore
+
+    store = open_store(db_path)
+    store.residents.create(
+        Resident(first_name="Hélène", last_name="Petit", consent_date="2026-01-05",
+                 consent_version="2026-1"),
+    )  # fmt: skip
+    make_backup(store, backup_folder(db_path))
+    store.close()
+    for leftover in db_path.parent.glob(db_path.name + "-*"):
+        leftover.unlink()
+    db_path.write_bytes(b"this is not a database any more" * 100)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.No)
+    assert open_or_offer_restore(db_path) is None
+    assert db_path.read_bytes().startswith(b"this is not")
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
+    restored = open_or_offer_restore(db_path)
+    assert restored is not None
+    assert [r.first_name for r in restored.residents.search("helene")] == ["Hélène"]
+    restored.close()
+    assert list(db_path.parent.glob(db_path.name + ".before-restore-*"))

@@ -101,6 +101,45 @@ class DeskApp:
             log.exception("automatic backup failed")
 
 
+def open_or_offer_restore(path: Path) -> Store | None:
+    """Open the database; when it is damaged and a backup exists, offer to put the latest
+    backup in its place (the damaged file is kept aside). ``None`` when it stays closed."""
+    from mediator_app.store.backups import backup_folder, latest_backup, restore
+    from mediator_app.store.errors import DatabaseUnreadableError
+
+    try:
+        return open_store(path)
+    except DatabaseUnreadableError as error:
+        backup = latest_backup(backup_folder(path))
+        if backup is None:
+            QMessageBox.critical(None, APP_NAME, error.render(_))
+            return None
+        answer = QMessageBox.question(
+            None,
+            APP_NAME,
+            error.render(_)
+            + "\n\n"
+            + _(
+                "Put the latest backup (%(name)s) in its place? The damaged file is kept "
+                "aside, and what was written since the backup is not in it."
+            )
+            % {"name": backup.name},
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return None
+        try:
+            restore(path, backup)
+            return open_store(path)
+        except StoreError as failure:
+            QMessageBox.critical(None, APP_NAME, failure.render(_))
+            return None
+    except StoreError as error:
+        QMessageBox.critical(None, APP_NAME, error.render(_))
+        return None
+
+
 def run_gui(
     database: Path | None, settings: Settings, *, demo: bool = False, language: str | None = None
 ) -> int:
@@ -109,10 +148,8 @@ def run_gui(
     path = database or Path(settings["last_database"] or paths.default_database_path())
     if demo and not path.exists() and not _make_demo_database(path):
         return 1
-    try:
-        store = open_store(path)
-    except StoreError as error:
-        QMessageBox.critical(None, APP_NAME, error.render(_))
+    store = open_or_offer_restore(path)
+    if store is None:
         return 1
     if not _ensure_configured(store, settings):
         store.close()
