@@ -34,7 +34,6 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
     CondPageBreak,
@@ -75,6 +74,7 @@ from mediator_app.i18n import (
     translations_for,
 )
 from mediator_app.reports.fonts import BOLD, REGULAR, register_fonts
+from mediator_app.reports.held_pages import HeldPagesCanvas
 
 if TYPE_CHECKING:
     from mediator_app.store.database import Store
@@ -669,41 +669,27 @@ def styles() -> dict[str, ParagraphStyle]:
     }
 
 
-class _NumberedCanvas(Canvas):
-    """Keeps every page until the end, then writes the footer and "page x / y" on each."""
+class _NumberedCanvas(HeldPagesCanvas):
+    """Writes the footer and "page x / y" on each page."""
 
     def __init__(self, *args: Any, footer: str = "", page_of: str = "", **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self._held_pages: list[dict[str, Any]] = []
         self._footer = footer
         self._page_of = page_of or "%(page)s / %(pages)s"
 
-    def showPage(self) -> None:
-        self._held_pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self) -> None:
-        total = len(self._held_pages)
-        for number, state in enumerate(self._held_pages, start=1):
-            self.__dict__.update(state)
-            self.saveState()
-            self.setStrokeColor(_RULE)
-            self.setLineWidth(0.5)
-            line_y = FOOTER_BASELINE + FOOTER_FONT_SIZE + 1 * mm
-            self.line(MARGIN, line_y, PAGE_WIDTH - MARGIN, line_y)
-            self.setFont(REGULAR, FOOTER_FONT_SIZE)
-            self.setFillColor(_MUTED)
-            page_of = self._page_of % {"page": number, "pages": total}
-            room = CONTENT_WIDTH - stringWidth(page_of, REGULAR, FOOTER_FONT_SIZE) - 8 * mm
-            self.drawString(MARGIN, FOOTER_BASELINE, _shortened(self._footer, room))
-            self.drawRightString(PAGE_WIDTH - MARGIN, FOOTER_BASELINE, page_of)
-            self.restoreState()
-            super().showPage()
-        super().save()
-
-    @property
-    def page_count(self) -> int:
-        return len(self._held_pages)
+    def finish_page(self, number: int, total: int) -> None:
+        self.saveState()
+        self.setStrokeColor(_RULE)
+        self.setLineWidth(0.5)
+        line_y = FOOTER_BASELINE + FOOTER_FONT_SIZE + 1 * mm
+        self.line(MARGIN, line_y, PAGE_WIDTH - MARGIN, line_y)
+        self.setFont(REGULAR, FOOTER_FONT_SIZE)
+        self.setFillColor(_MUTED)
+        page_of = self._page_of % {"page": number, "pages": total}
+        room = CONTENT_WIDTH - stringWidth(page_of, REGULAR, FOOTER_FONT_SIZE) - 8 * mm
+        self.drawString(MARGIN, FOOTER_BASELINE, _shortened(self._footer, room))
+        self.drawRightString(PAGE_WIDTH - MARGIN, FOOTER_BASELINE, page_of)
+        self.restoreState()
 
 
 class _AccessDocument(BaseDocTemplate):

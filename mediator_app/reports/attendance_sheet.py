@@ -54,6 +54,7 @@ from mediator_app.i18n import (
 )
 from mediator_app.reports.eu_emblem import draw_eu_emblem, emblem_width
 from mediator_app.reports.fonts import BOLD, REGULAR, register_fonts
+from mediator_app.reports.held_pages import HeldPagesCanvas
 
 #: The languages a sheet can be printed in.
 SHEET_LANGUAGES = PARTNER_LANGUAGES
@@ -368,39 +369,29 @@ def _paragraph(text: str, style: str) -> Paragraph:
     return Paragraph(escape(text), _styles()[style])
 
 
-class _NumberedCanvas(Canvas):
-    """Keeps every page until the end, then writes 'page x / y' on each, counting the
-    pages of each sheet apart."""
+class _NumberedCanvas(HeldPagesCanvas):
+    """Writes 'page x / y' on each page, counting the pages of each sheet apart."""
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self._held_pages: list[dict[str, Any]] = []
         self.page_label: tuple[int, str] = (0, "%(page)s / %(pages)s")
 
-    def showPage(self) -> None:
-        self._held_pages.append(dict(self.__dict__))
-        self._startPage()
-
     def save(self) -> None:
-        totals = Counter(state["page_label"][0] for state in self._held_pages)
-        seen: Counter[int] = Counter()
-        for state in self._held_pages:
-            self.__dict__.update(state)
-            sheet_index, template = self.page_label
-            seen[sheet_index] += 1
-            self.setFont(REGULAR, 10)
-            self.setFillColor(colors.black)
-            self.drawRightString(
-                PAGE_WIDTH - MARGIN,
-                PAGE_NUMBER_BASELINE,
-                template % {"page": seen[sheet_index], "pages": totals[sheet_index]},
-            )
-            super().showPage()
+        self._sheet_totals = Counter(state["page_label"][0] for state in self._held_pages)
+        self._sheet_seen: Counter[int] = Counter()
         super().save()
 
-    @property
-    def page_count(self) -> int:
-        return len(self._held_pages)
+    def finish_page(self, number: int, total: int) -> None:
+        sheet_index, template = self.page_label
+        self._sheet_seen[sheet_index] += 1
+        self.setFont(REGULAR, 10)
+        self.setFillColor(colors.black)
+        self.drawRightString(
+            PAGE_WIDTH - MARGIN,
+            PAGE_NUMBER_BASELINE,
+            template
+            % {"page": self._sheet_seen[sheet_index], "pages": self._sheet_totals[sheet_index]},
+        )
 
 
 class _SheetLayout:

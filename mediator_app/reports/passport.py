@@ -42,6 +42,7 @@ from reportlab.platypus import (
 from mediator_app.domain.skills import LEVEL_RANK, SKILL_LEVELS, SkillGoal
 from mediator_app.i18n import N_, format_date, translations_for
 from mediator_app.reports.fonts import BOLD, REGULAR, register_fonts
+from mediator_app.reports.held_pages import HeldPagesCanvas
 
 if TYPE_CHECKING:
     from mediator_app.store.skills import Progress
@@ -325,37 +326,22 @@ class _Slanted(Flowable):
         canvas.restoreState()
 
 
-class _NumberedCanvas(Canvas):
-    """Keeps every page until the end, then writes "page x / y" on each when there is
-    more than one."""
+class _NumberedCanvas(HeldPagesCanvas):
+    """Writes "page x / y" on each page when there is more than one."""
 
     def __init__(self, *args: Any, page_of: str = "%(page)s / %(pages)s", **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self._held_pages: list[dict[str, Any]] = []
         self._page_of = page_of
 
-    def showPage(self) -> None:
-        self._held_pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self) -> None:
-        total = len(self._held_pages)
-        for number, state in enumerate(self._held_pages, start=1):
-            self.__dict__.update(state)
-            if total > 1:
-                self.setFont(REGULAR, 10)
-                self.setFillColor(colors.black)
-                self.drawRightString(
-                    PAGE_WIDTH - MARGIN,
-                    PAGE_NUMBER_BASELINE,
-                    self._page_of % {"page": number, "pages": total},
-                )
-            super().showPage()
-        super().save()
-
-    @property
-    def page_count(self) -> int:
-        return len(self._held_pages)
+    def finish_page(self, number: int, total: int) -> None:
+        if total > 1:
+            self.setFont(REGULAR, 10)
+            self.setFillColor(colors.black)
+            self.drawRightString(
+                PAGE_WIDTH - MARGIN,
+                PAGE_NUMBER_BASELINE,
+                self._page_of % {"page": number, "pages": total},
+            )
 
 
 class _PassportDocument(BaseDocTemplate):

@@ -74,6 +74,7 @@ from mediator_app.i18n import format_date, format_number, format_percent, transl
 from mediator_app.paths import resources_dir
 from mediator_app.reports.activities import INDIVIDUAL, NOT_GIVEN, Activity
 from mediator_app.reports.fonts import BOLD, REGULAR, register_fonts
+from mediator_app.reports.held_pages import HeldPagesCanvas
 from mediator_app.reports.statistics import (
     DEFINITIONS,
     DURATION_BANDS,
@@ -356,35 +357,21 @@ def _paragraph(text: str, style: str) -> Paragraph:
 # The canvas ---------------------------------------------------------------------------
 
 
-class _NumberedCanvas(Canvas):
-    """Keeps every page until the end, then writes "page x / y" on each."""
+class _NumberedCanvas(HeldPagesCanvas):
+    """Writes "page x / y" on each page."""
 
     def __init__(self, *args: Any, page_of: str = "%(page)s / %(pages)s", **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self._held_pages: list[dict[str, Any]] = []
         self._page_of = page_of
 
-    def showPage(self) -> None:
-        self._held_pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self) -> None:
-        total = len(self._held_pages)
-        for number, state in enumerate(self._held_pages, start=1):
-            self.__dict__.update(state)
-            self.setFont(REGULAR, RUNNING_FONT_SIZE)
-            self.setFillColor(colors.black)
-            self.drawRightString(
-                PAGE_WIDTH - MARGIN,
-                FOOTER_BASELINE,
-                self._page_of % {"page": number, "pages": total},
-            )
-            super().showPage()
-        super().save()
-
-    @property
-    def page_count(self) -> int:
-        return len(self._held_pages)
+    def finish_page(self, number: int, total: int) -> None:
+        self.setFont(REGULAR, RUNNING_FONT_SIZE)
+        self.setFillColor(colors.black)
+        self.drawRightString(
+            PAGE_WIDTH - MARGIN,
+            FOOTER_BASELINE,
+            self._page_of % {"page": number, "pages": total},
+        )
 
 
 # The report ---------------------------------------------------------------------------
