@@ -74,3 +74,65 @@ def desk(store, db_path, qtbot, tmp_path):
     window.activateWindow()
     yield window, store, worker, helene
     worker.stop()
+
+
+@pytest.fixture
+def activity_centre(store):
+    """Hélène (with a merged duplicate), Karim, an anonymous visit, a workshop with one
+    present, one absent and three anonymous participants, a cancelled workshop session
+    and an erased resident: the dataset of the reports' tests."""
+    from datetime import date
+
+    from mediator_app.domain.resident import Resident
+    from mediator_app.domain.session import SupportSession
+    from mediator_app.domain.workshop import AnonymousCount, Workshop, WorkshopOccurrence
+
+    TODAY = date(2026, 11, 29)
+    CONSENT = {"consent_date": "2026-01-05", "consent_version": "2026-1"}
+
+    helene = store.residents.create(
+        Resident(first_name="Hélène", last_name="Petit", gender="feminin", birth_year=1950,
+                 social_status="retraite", commune="Grans", postcode="13450", **CONSENT),
+        today=TODAY,
+    )  # fmt: skip
+    twin = store.residents.create(
+        Resident(first_name="Helene", last_name="Petit", **CONSENT), today=TODAY
+    )
+    karim = store.residents.create(
+        Resident(first_name="Karim", last_name="Amrani", birth_year=2001, **CONSENT),
+        today=TODAY,
+    )
+
+    def session(resident_id, day, **extra):
+        return store.sessions.create(
+            SupportSession(date=day, duration_min=30, themes=("email",),
+                           resident_id=resident_id, **extra),
+            today=TODAY,
+        )  # fmt: skip
+
+    session(twin.id, "2026-03-02")
+    session(helene.id, "2026-11-02", referred=True, referral_to="administration")
+    session(None, "2026-11-03", anon_gender="masculin", anon_age_band="soixante_dix_plus")
+    session(karim.id, "2026-11-04")
+    store.residents.merge(twin.id, helene.id)
+    workshop = store.workshops.create_workshop(
+        Workshop(title="Tablette", themes=("prendre_en_main_du_materiel",), capacity=4)
+    )
+    kept = store.workshops.create_occurrence(
+        WorkshopOccurrence(workshop_id=workshop.id, date="2026-11-10", start_time="14:00",
+                           end_time="15:30", place="FabLab"),
+    )  # fmt: skip
+    cancelled = store.workshops.create_occurrence(
+        WorkshopOccurrence(workshop_id=workshop.id, date="2026-11-17", start_time="14:00",
+                           end_time="15:30", place="FabLab"),
+    )  # fmt: skip
+    store.workshops.cancel_occurrence(cancelled.id)
+    store.workshops.register(kept.id, helene.id)
+    store.workshops.register(kept.id, karim.id)
+    store.workshops.set_attendance(kept.id, helene.id, "present")
+    store.workshops.set_attendance(kept.id, karim.id, "absent")
+    store.workshops.set_anonymous_participants(kept.id, (AnonymousCount(3, "feminin"),))
+    erased = store.residents.create(Resident(first_name="Zoé", last_name="X", **CONSENT))
+    session(erased.id, "2026-11-05")
+    store.residents.erase(erased.id)
+    return store, helene, karim

@@ -14,13 +14,8 @@ import pytest
 from openpyxl import Workbook
 
 from mediator_app.domain import codes
-from mediator_app.domain.resident import Resident
-from mediator_app.domain.session import SupportSession
 from mediator_app.domain.workshop import (
     WORKSHOP_LEVELS,
-    AnonymousCount,
-    Workshop,
-    WorkshopOccurrence,
 )
 from mediator_app.i18n import set_language, translations_for
 from mediator_app.reports.activities import (
@@ -59,64 +54,16 @@ LACOOP_HEADERS = [
 BENEFICIARY_COLUMNS = LACOOP_HEADERS[20:26]
 
 
-@pytest.fixture
-def centre(store):
-    """The dataset of tests/test_reports_activities.py: Hélène (with a merged duplicate),
-    Karim, an anonymous visit, a workshop with one present, one absent and three
-    anonymous participants, a cancelled workshop session and an erased resident."""
-    helene = store.residents.create(
-        Resident(first_name="Hélène", last_name="Petit", gender="feminin", birth_year=1950,
-                 social_status="retraite", commune="Grans", postcode="13450", **CONSENT),
-        today=TODAY,
-    )  # fmt: skip
-    twin = store.residents.create(
-        Resident(first_name="Helene", last_name="Petit", **CONSENT), today=TODAY
-    )
-    karim = store.residents.create(
-        Resident(first_name="Karim", last_name="Amrani", birth_year=2001, **CONSENT),
-        today=TODAY,
-    )
-
-    def session(resident_id, day, **extra):
-        return store.sessions.create(
-            SupportSession(date=day, duration_min=30, themes=("email",),
-                           resident_id=resident_id, **extra),
-            today=TODAY,
-        )  # fmt: skip
-
-    session(twin.id, "2026-03-02")
-    session(helene.id, "2026-11-02", referred=True, referral_to="administration")
-    session(None, "2026-11-03", anon_gender="masculin", anon_age_band="soixante_dix_plus")
-    session(karim.id, "2026-11-04")
-    store.residents.merge(twin.id, helene.id)
-    workshop = store.workshops.create_workshop(
-        Workshop(title="Tablette", themes=("prendre_en_main_du_materiel",), capacity=4)
-    )
-    kept = store.workshops.create_occurrence(
-        WorkshopOccurrence(workshop_id=workshop.id, date="2026-11-10", start_time="14:00",
-                           end_time="15:30", place="FabLab"),
-    )  # fmt: skip
-    cancelled = store.workshops.create_occurrence(
-        WorkshopOccurrence(workshop_id=workshop.id, date="2026-11-17", start_time="14:00",
-                           end_time="15:30", place="FabLab"),
-    )  # fmt: skip
-    store.workshops.cancel_occurrence(cancelled.id)
-    store.workshops.register(kept.id, helene.id)
-    store.workshops.register(kept.id, karim.id)
-    store.workshops.set_attendance(kept.id, helene.id, "present")
-    store.workshops.set_attendance(kept.id, karim.id, "absent")
-    store.workshops.set_anonymous_participants(kept.id, (AnonymousCount(3, "feminin"),))
-    erased = store.residents.create(Resident(first_name="Zoé", last_name="X", **CONSENT))
-    session(erased.id, "2026-11-05")
-    store.residents.erase(erased.id)
-    return store, helene, karim
-
-
 def _read(path_or_stream) -> tuple[openpyxl.Workbook, list[dict[str, object]]]:
     book = openpyxl.load_workbook(path_or_stream)
     sheet = book["Activités"]
     rows = list(sheet.iter_rows(values_only=True))
     return book, [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+@pytest.fixture
+def centre(activity_centre):
+    return activity_centre
 
 
 @pytest.fixture
