@@ -32,7 +32,6 @@ import io
 import pstats
 import random
 import shutil
-import sqlite3
 import sys
 import tempfile
 import time
@@ -50,6 +49,7 @@ from mediator_app.importing.mapping import guess_mapping
 from mediator_app.importing.plan import Outcome, preview
 from mediator_app.importing.reading import read_table
 from mediator_app.store import open_store
+from mediator_app.store.driver import sqlite3
 
 SEED = 1
 DEMO_RESIDENTS, DEMO_SESSIONS = 5_000, 50_000

@@ -28,7 +28,6 @@ import hashlib
 import json
 import math
 import pstats
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -45,6 +44,7 @@ from window_start import peak_rss_kib
 
 from mediator_app.domain.resident import Resident
 from mediator_app.store import Store, open_store
+from mediator_app.store.driver import sqlite3
 from mediator_app.sync.bundle_file import open_bundle
 from mediator_app.sync.desk_sync import SyncFolders, export_bundle, import_files
 from mediator_app.sync.keys import card_for_this_desk, desk_keys, enroll, trusted_signer

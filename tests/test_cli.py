@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +12,7 @@ from mediator_app.app import main
 from mediator_app.domain.resident import Resident
 from mediator_app.i18n import format_date
 from mediator_app.store import open_store
+from mediator_app.store.driver import sqlite3
 from mediator_app.store.schema import SCHEMA_VERSION
 
 CONSENT = {"consent_date": "2026-01-05", "consent_version": "2026-1"}

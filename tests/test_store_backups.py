@@ -7,7 +7,6 @@ import hashlib
 import os
 import random
 import re
-import sqlite3
 import stat
 import subprocess
 import sys
@@ -36,6 +35,7 @@ from mediator_app.store.backups import (
     restore,
     rotate,
 )
+from mediator_app.store.driver import sqlite3
 from mediator_app.store.schema import SCHEMA_VERSION
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

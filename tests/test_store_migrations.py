@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
-
+import pytest
 from sqlite_utils import Database
 
 from mediator_app.domain.resident import Resident
 from mediator_app.store import open_store
+from mediator_app.store.driver import sqlite3
 from mediator_app.store.schema import SCHEMA_VERSION, migrations
 
 CONSENT = {"consent_date": "2026-01-05", "consent_version": "2026-1"}
@@ -57,7 +57,23 @@ def test_upgrade_is_applied_once(tmp_path):
         names = [row[0] for row in store.conn.execute("SELECT name FROM _sqlite_migrations")]
         assert names == [
             "0001_foundation", "0002_name_endings", "0003_workshops", "0004_skills", "0005_sync",
-            "0006_imports",
+            "0006_imports", "0007_privacy",
         ]  # fmt: skip
     finally:
         store.close()
+
+
+def test_the_audit_trail_only_grows(store):
+    store.conn.execute(
+        "INSERT INTO audit_event (at, mediator_id, action, resident_id) "
+        "VALUES ('2026-11-29T09:00:00', NULL, 'view', 'r1')"
+    )
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        store.conn.execute("DELETE FROM audit_event")
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        store.conn.execute("UPDATE audit_event SET action = 'change'")
+    # Forgetting the resident of an event, on erasure, is the one change allowed.
+    store.conn.execute("UPDATE audit_event SET resident_id = NULL")
+    assert store.conn.execute("SELECT action, resident_id FROM audit_event").fetchall() == [
+        ("view", None)
+    ]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import sqlite3
 from datetime import date
 
 import pytest
@@ -16,6 +15,7 @@ from mediator_app.store import (
     StoreError,
     open_store,
 )
+from mediator_app.store.driver import sqlite3
 from mediator_app.store.schema import SCHEMA_VERSION
 
 TODAY = date(2026, 3, 15)

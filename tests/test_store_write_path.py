@@ -3,7 +3,6 @@ log alone rebuilds the synced tables."""
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import replace
 from datetime import date, timedelta
 from itertools import pairwise
@@ -19,6 +18,7 @@ from mediator_app.domain.workshop import AnonymousCount, Workshop, WorkshopOccur
 from mediator_app.reports.activities import pseudonym_key
 from mediator_app.store import NotFoundError, StoreError, erasure, open_store
 from mediator_app.store.changes import SYNCED_TABLES, Change, apply_change, read_changes
+from mediator_app.store.driver import sqlite3
 from mediator_app.store.mediators import add_mediator
 from mediator_app.store.search import rebuild_index
 from mediator_app.store.skills import Skills

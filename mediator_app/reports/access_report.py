@@ -19,7 +19,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import sqlite3
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, fields
@@ -75,6 +74,7 @@ from mediator_app.i18n import (
 )
 from mediator_app.reports.fonts import BOLD, REGULAR, register_fonts
 from mediator_app.reports.held_pages import HeldPagesCanvas
+from mediator_app.store.driver import sqlite3
 
 if TYPE_CHECKING:
     from mediator_app.store.database import Store

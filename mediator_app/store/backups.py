@@ -16,7 +16,6 @@ import contextlib
 import os
 import re
 import shutil
-import sqlite3
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from pathlib import Path
 
 from mediator_app.domain.markers import N_
 from mediator_app.store.database import BUSY_TIMEOUT_MS, Store
+from mediator_app.store.driver import sqlite3
 from mediator_app.store.errors import (
     DatabaseUnavailableError,
     DatabaseUnreadableError,

@@ -15,7 +15,6 @@ tell an edit that followed another from two edits made apart.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -24,6 +23,7 @@ from typing import Any
 
 from mediator_app.domain.clock import HybridLogicalClock
 from mediator_app.domain.ids import new_id
+from mediator_app.store.driver import sqlite3
 from mediator_app.store.errors import NotFoundError
 from mediator_app.store.versions import (
     SILENT_FIELDS,

@@ -11,10 +11,10 @@ dropped when it comes.
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
 from mediator_app.store.changes import Change, apply_change
+from mediator_app.store.driver import sqlite3
 
 #: Tables whose rows belong to one resident, by the column naming them.
 RESIDENT_RECORDS = (

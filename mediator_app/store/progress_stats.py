@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import json
 import math
-import sqlite3
 from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
 from operator import itemgetter
 
 from mediator_app.domain.skills import LEVEL_RANK, SKILL_LEVELS, FrameworkRegistry, area_scores
+from mediator_app.store.driver import sqlite3
 from mediator_app.store.skills import DEFAULT_FRAMEWORK
 
 # Merged residents are pointers to the record they were merged into: their rows are

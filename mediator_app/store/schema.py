@@ -460,5 +460,57 @@ def _imports(db: Database) -> None:
     )
 
 
+@migrations(name="0007_privacy")
+def _privacy(db: Database) -> None:
+    db.executescript(
+        """
+        -- A resident's identity can be dropped while their anonymous figures stay: on
+        -- withdrawal of consent, or at the end of the retention period. The age band
+        -- then stands in for the year of birth.
+        ALTER TABLE resident ADD COLUMN anonymised_at TEXT NOT NULL DEFAULT '';
+        ALTER TABLE resident ADD COLUMN anon_age_band TEXT;
+        ALTER TABLE resident ADD COLUMN consent_withdrawn_date TEXT NOT NULL DEFAULT '';
+
+        -- Who may open this desk: a passphrase (argon2id) per mediator. Local, never
+        -- synced: each desk has its own accounts, as it has its own database key.
+        CREATE TABLE mediator_account (
+            mediator_id TEXT PRIMARY KEY REFERENCES mediator(id),
+            role TEXT NOT NULL CHECK (role IN ('admin', 'mediator')),
+            passphrase_hash TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+
+        -- Who viewed or changed which resident, when. Local and append-only: the only
+        -- change allowed is forgetting the resident of an event when they are erased.
+        CREATE TABLE audit_event (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            mediator_id TEXT,
+            action TEXT NOT NULL,
+            resident_id TEXT,
+            detail TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX audit_event_by_resident ON audit_event (resident_id)
+            WHERE resident_id IS NOT NULL;
+        CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_event
+        BEGIN
+            SELECT RAISE(ABORT, 'the audit trail is append-only');
+        END;
+        CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_event
+        WHEN NOT (
+            NEW.resident_id IS NULL AND NEW.seq = OLD.seq AND NEW.at = OLD.at
+            AND NEW.mediator_id IS OLD.mediator_id AND NEW.action = OLD.action
+            AND NEW.detail = OLD.detail
+        )
+        BEGIN
+            SELECT RAISE(ABORT, 'the audit trail is append-only');
+        END;
+
+        PRAGMA user_version = 7;
+        """
+    )
+
+
 #: The highest schema this version of Passerelle reads and writes.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7

@@ -8,7 +8,6 @@ into.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +22,7 @@ from mediator_app.domain.text import (
     sort_key,
 )
 from mediator_app.store.changes import Change
+from mediator_app.store.driver import sqlite3
 
 #: How many index hits are ranked for one query; ranking a bounded set keeps a one-letter
 #: query as fast as a long one.

@@ -10,8 +10,9 @@ sibling with the highest version: a choice every desk makes the same way.
 from __future__ import annotations
 
 import json
-import sqlite3
 from typing import Any
+
+from mediator_app.store.driver import sqlite3
 
 Version = tuple[int, str, int]
 

@@ -5,13 +5,13 @@ edit that has seen every version, so it settles the conflict on every desk."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass
 from itertools import groupby
 from typing import Any
 
 from mediator_app.store import Store
 from mediator_app.store.changes import SYNCED_TABLES, python_value
+from mediator_app.store.driver import sqlite3
 from mediator_app.store.errors import NotFoundError
 
 

@@ -20,7 +20,6 @@ All of it runs inside the caller's transaction.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
@@ -35,6 +34,7 @@ from mediator_app.store.changes import (
     sql_value,
 )
 from mediator_app.store.database import CHANGE_LISTENERS
+from mediator_app.store.driver import sqlite3
 from mediator_app.store.erasure import RESIDENT_RECORDS, apply_erasure, is_tombstoned
 from mediator_app.store.versions import SILENT_FIELDS, Version, latest_versions, siblings
 

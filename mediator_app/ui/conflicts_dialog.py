@@ -21,7 +21,6 @@ works too), and Ctrl+Enter keeps it.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
@@ -61,6 +60,7 @@ from mediator_app.domain.validation import MessageError, Problem, ValidationErro
 from mediator_app.domain.workshop import ATTENDANCE_STATES, WORKSHOP_LEVELS
 from mediator_app.i18n import N_, _, format_date, format_duration, format_time, ngettext
 from mediator_app.store import Store
+from mediator_app.store.driver import sqlite3
 from mediator_app.store.errors import NotFoundError
 from mediator_app.sync import keys
 from mediator_app.sync.conflicts import Conflict, ConflictVersion, open_conflicts
