@@ -27,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=_("Open the demo database, made with synthetic data on first use."),
     )
     parser.add_argument("--lang", choices=sorted(LANGUAGES), help=_("Language of the interface."))
+    cli.add_secret_options(parser)
     subparsers = parser.add_subparsers(dest="subcommand")
     cli.add_commands(subparsers)
     screenshot = subparsers.add_parser(

@@ -16,7 +16,8 @@ from mediator_app import paths
 from mediator_app.domain.validation import MessageError
 from mediator_app.domain.workshop import DEFAULT_BLANK_ROWS
 from mediator_app.i18n import PARTNER_LANGUAGES, _, format_number, ngettext
-from mediator_app.store import Store, open_store
+from mediator_app.store import Store
+from mediator_app.store.unlocking import Credentials, open_with
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -267,7 +268,13 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     out, err = out or sys.stdout, err or sys.stderr
     if getattr(args, "db", None) is None:
         args.db = paths.default_database_path()
+    global _credentials
     try:
+        _credentials = Credentials.gather(
+            getattr(args, "passphrase_file", None),
+            getattr(args, "recovery_key", None),
+            admin_name=getattr(args, "admin_name", None),
+        )
         return command(args, out, err)
     except MessageError as error:  # a store, a bundle, a card or a transport refused
         err.write(_("Error: %(message)s") % {"message": error.render(_)} + "\n")
@@ -281,15 +288,24 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
         return EXIT_BAD_INPUT
 
 
+#: What the running command opens an encrypted database with (set by ``run``).
+_credentials = Credentials()
+
+
+def credentials() -> Credentials:
+    return _credentials
+
+
 class _opened:
-    """Open a store for a command, making the desk identity with defaults if needed."""
+    """Open a store for a command (with the command's passphrase or recovery key when
+    encrypted), making the desk identity with defaults if needed."""
 
     def __init__(self, path: Path):
         self._path = path
         self._store: Store | None = None
 
     def __enter__(self) -> Store:
-        self._store = open_store(self._path)
+        self._store = open_with(self._path, _credentials)
         self._store.ensure_desk()
         return self._store
 
@@ -326,6 +342,29 @@ def _add_db_option(parser: argparse.ArgumentParser, *, required: bool = False) -
         required=required,
         default=argparse.SUPPRESS,
         help=_("The database file (made if it does not exist)."),
+    )
+    add_secret_options(parser, default=argparse.SUPPRESS)
+
+
+def add_secret_options(parser: argparse.ArgumentParser, *, default: object = None) -> None:
+    """How a command opens an encrypted database: never a passphrase on the command line,
+    where other users of the machine and the shell's history would see it."""
+    parser.add_argument(
+        "--passphrase-file",
+        type=Path,
+        default=default,
+        metavar="FILE",
+        help=_(
+            "Read a mediator's passphrase from the first line of FILE (or set the "
+            "PASSERELLE_PASSPHRASE environment variable). A new database is then encrypted."
+        ),
+    )
+    parser.add_argument(
+        "--recovery-key",
+        type=Path,
+        default=default,
+        metavar="FILE",
+        help=_("Open an encrypted database with the centre's recovery key file."),
     )
 
 

@@ -44,12 +44,14 @@ def add_backup_commands(
 
 def back_up(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Make a backup of the database; prints the file made."""
-    from mediator_app.cli import _ProgressPrinter
+    from mediator_app.cli import _ProgressPrinter, credentials
     from mediator_app.store.backups import backup_folder, make_backup
+    from mediator_app.store.unlocking import data_key_for
 
     folder = args.to if args.to is not None else backup_folder(args.db)
     progress = _ProgressPrinter(err) if err.isatty() else None
-    path = make_backup(args.db, folder, reason="manual", progress=progress)
+    key = data_key_for(args.db, credentials())
+    path = make_backup(args.db, folder, reason="manual", progress=progress, key=key)
     out.write(_("Backup written: %(path)s") % {"path": path} + "\n")
     return EXIT_OK
 
@@ -57,14 +59,16 @@ def back_up(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def restore_backup(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Put a backup (or a folder's latest) in place of the database; prints where the
     database it replaced was kept."""
+    from mediator_app.cli import credentials
     from mediator_app.store.backups import NoBackupError, latest_backup, restore
+    from mediator_app.store.unlocking import data_key_for
 
     backup = args.source
     if backup.is_dir():
         backup = latest_backup(backup)
         if backup is None:
             raise NoBackupError(path=str(args.source))
-    kept = restore(args.db, backup)
+    kept = restore(args.db, backup, key=data_key_for(backup, credentials()))
     values = {"backup": backup, "database": args.db, "kept": kept}
     if kept is None:
         out.write(_("%(backup)s restored into %(database)s.") % values + "\n")

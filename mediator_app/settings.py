@@ -37,6 +37,7 @@ REGISTRY: dict[str, Setting] = {
         Setting("sheet_language", str, "", "Language of attendance sheets; empty: the centre's."),
         Setting("sheet_blank_rows", int, 5, "Blank rows for walk-ins on attendance sheets."),
         Setting("sheet_logos", list, [], "Image files printed at the top of attendance sheets."),
+        Setting("lock_after_minutes", int, 10, "Idle minutes before the desk locks; 0: never."),
     )
 }
 

@@ -10,6 +10,9 @@ from PySide6.QtWidgets import QApplication
 from mediator_app.i18n import current_language
 from mediator_app.settings import Settings
 from mediator_app.store import open_store
+from mediator_app.store.accounts import accounts
+from mediator_app.store.database import is_encrypted
+from mediator_app.store.keyring import read_keyring
 from mediator_app.store.mediators import find_mediator
 from mediator_app.ui.application import DeskApp, _ensure_configured, apply_language
 from mediator_app.ui.first_run import FirstRunDialog
@@ -35,13 +38,15 @@ def test_first_run_configures_the_desk_and_its_mediator(qtbot, db_path, tmp_path
         dialog.centre.setText("Centre social Les Canourgues")
         dialog.desk.setText("Accueil 2")
         dialog.mediator.setText("Inès Moreau")
+        dialog.passphrase.setText("le pont des arts 9")
+        dialog.confirmation.setText("le pont des arts 9")
         dialog.country.setCurrentIndex(dialog.country.findData("PT"))
         dialog.language.setCurrentIndex(dialog.language.findData("en"))
         dialog.accept()
         return dialog.result()
 
     monkeypatch.setattr(FirstRunDialog, "exec", fill_and_accept)
-    assert _ensure_configured(store, settings)
+    store = _ensure_configured(store, settings)
     desk = store.desk
     assert desk.configured and desk.centre_name == "Centre social Les Canourgues"
     assert desk.name == "Accueil 2" and desk.country == "PT" and desk.language == "en"
@@ -49,16 +54,42 @@ def test_first_run_configures_the_desk_and_its_mediator(qtbot, db_path, tmp_path
     assert Settings(tmp_path / "settings.json")["language"] == "en"
     # The desk's keys are made at first run, ready for its card.
     assert store.conn.execute("SELECT COUNT(*) FROM desk_secret").fetchone() == (1,)
+    # The first mediator is the desk's admin, and the database is encrypted with their
+    # passphrase from the start.
+    (account,) = accounts(store)
+    assert account.name == "Inès Moreau" and account.is_admin
+    assert store.key is not None and is_encrypted(db_path)
+    assert read_keyring(db_path).unlock("le pont des arts 9") == (store.key, desk.mediator_id)
+    assert b"Canourgues" not in db_path.read_bytes()
     # Once configured, the dialog is not shown again.
     monkeypatch.setattr(FirstRunDialog, "exec", lambda dialog: 0)
-    assert _ensure_configured(store, settings)
+    assert _ensure_configured(store, settings) is store
     store.close()
+
+
+def test_first_run_refuses_a_short_or_mistyped_passphrase(qtbot):
+    dialog = FirstRunDialog()
+    qtbot.addWidget(dialog)
+    dialog.centre.setText("Centre social")
+    dialog.mediator.setText("Inès")
+    dialog.passphrase.setText("court")
+    dialog.accept()
+    assert dialog.result_setup is None and dialog.errors["passphrase"].isVisibleTo(dialog)
+    dialog.passphrase.setText("une longue phrase")
+    dialog.confirmation.setText("une longue phrasE")
+    dialog.accept()
+    assert dialog.result_setup is None and dialog.errors["confirmation"].isVisibleTo(dialog)
+    assert not dialog.errors["passphrase"].isVisibleTo(dialog)
+    dialog.confirmation.setText("une longue phrase")
+    dialog.accept()
+    assert dialog.result_setup is not None
+    assert dialog.result_setup.passphrase == "une longue phrase"
 
 
 def test_cancelled_first_run_leaves_the_desk_unconfigured(qtbot, db_path, tmp_path, monkeypatch):
     store = open_store(db_path)
     monkeypatch.setattr(FirstRunDialog, "exec", lambda dialog: 0)
-    assert not _ensure_configured(store, Settings(tmp_path / "settings.json"))
+    assert _ensure_configured(store, Settings(tmp_path / "settings.json")) is None
     assert not store.desk.configured
     store.close()
 

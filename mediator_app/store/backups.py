@@ -23,7 +23,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from mediator_app.domain.markers import N_
-from mediator_app.store.database import BUSY_TIMEOUT_MS, Store
+from mediator_app.store.database import BUSY_TIMEOUT_MS, Store, is_encrypted, key_pragma
 from mediator_app.store.driver import sqlite3
 from mediator_app.store.errors import (
     DatabaseUnavailableError,
@@ -31,6 +31,7 @@ from mediator_app.store.errors import (
     NewerSchemaError,
     StoreError,
 )
+from mediator_app.store.keyring import keyring_path
 from mediator_app.store.schema import SCHEMA_VERSION
 
 #: How many backups ``rotate`` and ``backup_if_due`` keep by default.
@@ -134,6 +135,7 @@ def make_backup(
     progress: Progress | None = None,
     pages_per_step: int = DEFAULT_PAGES_PER_STEP,
     now: datetime | None = None,
+    key: bytes | None = None,
 ) -> Path:
     """Copy the database of ``source`` (an open store or a file) into ``folder``; returns
     the backup made, a standalone database of mode 0600 checked with ``integrity_check``.
@@ -145,12 +147,16 @@ def make_backup(
     letters, digits or ``_``. The store's connection must not be in the middle of a
     write transaction of this thread's making when a Store is given: its pending
     changes would not be in the copy.
+
+    An encrypted database (``key``, or the store's own) gives a backup encrypted with
+    the same key, its keyring copied beside it (``<backup>.keys``).
     """
     if not _REASON.fullmatch(reason):
         raise ValueError(f"a backup reason is a word of a-z, 0-9 and _, not {reason!r}")
     if pages_per_step < 1:
         raise ValueError("pages_per_step must be positive")
     database = _database_path(source)
+    key = _key_of(source, key)
     folder = Path(folder)
     if not database.is_file():
         raise NoDatabaseError(path=str(database))
@@ -164,11 +170,13 @@ def make_backup(
         raise BackupFailedError(folder=str(folder), reason=_reason(error)) from error
     temp = Path(temp_name)
     try:
-        _copy_database(database, temp, folder, progress, pages_per_step)
-        if not _integrity_ok(temp):
+        _copy_database(database, temp, folder, progress, pages_per_step, key)
+        if not _integrity_ok(temp, key):
             raise DamagedCopyError(path=str(database))
         _fsync_file(temp)
         target = _free_backup_name(folder, now or datetime.now(UTC), reason)
+        if key is not None:  # the key first: never an encrypted backup without it
+            shutil.copyfile(keyring_path(database), keyring_path(target))
         os.replace(temp, target)
         os.chmod(target, 0o600)
         _fsync_folder(folder)
@@ -222,6 +230,7 @@ def rotate(folder: Path | str, keep: int = DEFAULT_KEEP) -> list[Path]:
         with contextlib.suppress(FileNotFoundError):
             info.path.unlink()
             removed.append(info.path)
+        keyring_path(info.path).unlink(missing_ok=True)
     return removed
 
 
@@ -233,6 +242,7 @@ def backup_if_due(
     keep: int = DEFAULT_KEEP,
     reason: str = "daily",
     now: datetime | None = None,
+    key: bytes | None = None,
 ) -> Path | None:
     """Make a backup when the latest in ``folder`` (by default beside the database) is
     older than ``every`` (or seems to come from the future), then rotate to ``keep``.
@@ -245,13 +255,17 @@ def backup_if_due(
     backups = list_backups(folder)
     if backups and timedelta(0) <= now - backups[0].made_at < every:
         return None
-    made = make_backup(database, folder, reason=reason, now=now)
+    made = make_backup(database, folder, reason=reason, now=now, key=_key_of(source, key))
     rotate(folder, keep)
     return made
 
 
 def restore(
-    database: Path | str, backup: Path | str, *, now: datetime | None = None
+    database: Path | str,
+    backup: Path | str,
+    *,
+    now: datetime | None = None,
+    key: bytes | None = None,
 ) -> Path | None:
     """Put ``backup`` in place of ``database``; returns where the database it replaced
     was kept (``<name>.before-restore-<UTC time>``), or None when there was none.
@@ -260,7 +274,8 @@ def restore(
     not damaged, of a data format this version reads); any refusal leaves the database
     and the backup unchanged. The checked copy replaces the database with one rename
     (``os.replace``). Every connection to the database must be closed first: if one
-    is open, ``DatabaseInUseError``.
+    is open, ``DatabaseInUseError``. An encrypted backup is checked with ``key`` (the
+    data key never changes) and its keyring comes back with it.
     """
     database, backup = Path(database), Path(backup)
     if not backup.is_file():
@@ -281,11 +296,14 @@ def restore(
             shutil.copyfileobj(original, copy, length=1024 * 1024)
             copy.flush()
             os.fsync(copy.fileno())
-        _check_backup(temp, shown_as=backup)
+        backup_key = key if is_encrypted(temp) else None
+        _check_backup(temp, shown_as=backup, key=backup_key)
         aside, moves = None, []
         if database.exists():
-            aside, moves = _set_aside(database, now or datetime.now(UTC))
+            aside, moves = _set_aside(database, now or datetime.now(UTC), key)
         try:
+            if backup_key is not None and keyring_path(backup).exists():
+                shutil.copyfile(keyring_path(backup), keyring_path(database))
             os.replace(temp, database)
         except BaseException:
             _undo(moves)  # the restore did not happen: all back as it was
@@ -308,14 +326,22 @@ def _database_path(source: Store | Path | str) -> Path:
     return Path(source)
 
 
-def _connect(path: Path, mode: str) -> sqlite3.Connection:
-    """A connection to an existing file only (``mode`` "ro" or "rw": never created)."""
-    return sqlite3.connect(
+def _key_of(source: Store | Path | str, key: bytes | None) -> bytes | None:
+    return source.key if key is None and isinstance(source, Store) else key
+
+
+def _connect(path: Path, mode: str, key: bytes | None = None) -> sqlite3.Connection:
+    """A connection to an existing file only (``mode`` "ro" or "rw": never created),
+    with its key given when it is encrypted."""
+    connection = sqlite3.connect(
         f"{path.resolve().as_uri()}?mode={mode}",
         uri=True,
         isolation_level=None,
         timeout=BUSY_TIMEOUT_MS / 1000,
     )
+    if key is not None:
+        connection.execute(key_pragma(key))
+    return connection
 
 
 class _Cancelled(Exception):
@@ -328,14 +354,15 @@ def _copy_database(
     folder: Path,
     progress: Progress | None,
     pages_per_step: int,
+    key: bytes | None,
 ) -> None:
     """Copy ``database`` into the empty file ``temp`` from one read snapshot, then make
     the copy a standalone database in rollback-journal mode."""
     try:
-        source = _connect(database, "rw")  # used to read only; may fold a crashed WAL in
+        source = _connect(database, "rw", key)  # to read only; may fold a crashed WAL in
     except sqlite3.Error:
         try:
-            source = _connect(database, "ro")  # on a read-only medium
+            source = _connect(database, "ro", key)  # on a read-only medium
         except sqlite3.Error as error:
             raise DatabaseUnavailableError(path=str(database), reason=str(error)) from error
     try:
@@ -357,6 +384,8 @@ def _copy_database(
         copy: sqlite3.Connection | None = None
         try:
             copy = sqlite3.connect(str(temp), isolation_level=None)
+            if key is not None:
+                copy.execute(key_pragma(key))
             source.backup(copy, pages=pages_per_step, progress=on_step)
             # The pages carry the source's WAL flag: make the copy stand alone.
             copy.execute("PRAGMA journal_mode = DELETE")
@@ -373,9 +402,9 @@ def _copy_database(
         source.close()
 
 
-def _integrity_ok(path: Path) -> bool:
+def _integrity_ok(path: Path, key: bytes | None = None) -> bool:
     try:
-        connection = _connect(path, "ro")
+        connection = _connect(path, "ro", key)
     except sqlite3.Error:
         return False
     try:
@@ -386,11 +415,11 @@ def _integrity_ok(path: Path) -> bool:
         connection.close()
 
 
-def _check_backup(path: Path, *, shown_as: Path) -> None:
+def _check_backup(path: Path, *, shown_as: Path, key: bytes | None = None) -> None:
     """Refuse a file that is not a Passerelle database this version can read, or that
     is damaged. ``path`` is opened read-only; ``shown_as`` names it in messages."""
     try:
-        connection = _connect(path, "ro")
+        connection = _connect(path, "ro", key)
     except sqlite3.Error as error:
         raise NotABackupError(path=str(shown_as)) from error
     try:
@@ -420,7 +449,9 @@ def _check_backup(path: Path, *, shown_as: Path) -> None:
         _remove_companions(path)
 
 
-def _set_aside(database: Path, now: datetime) -> tuple[Path, list[tuple[Path, Path]]]:
+def _set_aside(
+    database: Path, now: datetime, key: bytes | None = None
+) -> tuple[Path, list[tuple[Path, Path]]]:
     """Keep the current database, with any journal it still needs, under a new name;
     leave nothing beside ``database`` that would apply to the file replacing it.
 
@@ -428,7 +459,7 @@ def _set_aside(database: Path, now: datetime) -> tuple[Path, list[tuple[Path, Pa
     its new name where the file system allows it, so that a file stays at ``database``
     until the one replacing it is renamed there.
     """
-    _fold_journal_in(database)
+    _fold_journal_in(database, key)
     aside = _free_name(database.with_name(f"{database.name}{BEFORE_RESTORE}{_stamp(now)}"))
     moves: list[tuple[Path, Path]] = []
     try:
@@ -447,6 +478,8 @@ def _set_aside(database: Path, now: datetime) -> tuple[Path, list[tuple[Path, Pa
             else:
                 companion.unlink(missing_ok=True)
         _companion(database, _SHARED_MEMORY).unlink(missing_ok=True)
+        if keyring_path(database).exists():  # the copy set aside keeps its key
+            shutil.copyfile(keyring_path(database), keyring_path(aside))
     except BaseException:
         _undo(moves)
         raise
@@ -462,11 +495,11 @@ def _undo(moves: list[tuple[Path, Path]]) -> None:
             os.replace(moved, origin)
 
 
-def _fold_journal_in(database: Path) -> None:
+def _fold_journal_in(database: Path, key: bytes | None = None) -> None:
     """Checkpoint the database's WAL into it; refuse when another connection has it
     open (the last connection to close removes the WAL: if it stays, one is open)."""
     try:
-        connection = _connect(database, "rw")
+        connection = _connect(database, "rw", key if is_encrypted(database) else None)
         try:
             busy = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
         finally:

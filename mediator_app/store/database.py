@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import socket
-import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +15,9 @@ from mediator_app.domain.clock import HybridLogicalClock
 from mediator_app.domain.ids import new_id
 from mediator_app.store import erasure, search
 from mediator_app.store.changes import ChangeWriter, utc_now
+from mediator_app.store.driver import sqlite3
 from mediator_app.store.errors import (
+    DatabaseEncryptedError,
     DatabaseUnavailableError,
     DatabaseUnreadableError,
     NewerSchemaError,
@@ -59,9 +60,12 @@ class Store:
     """An open Passerelle database. Reads go through ``db`` (sqlite-utils) or the
     repositories; every write goes through ``write()``. One ``Store`` per thread."""
 
-    def __init__(self, db: Database, path: Path | None):
+    def __init__(self, db: Database, path: Path | None, key: bytes | None = None):
         self.db = db
         self.path = path
+        #: The data key of an encrypted database (None: a plain file); another thread
+        #: opens the same database with it.
+        self.key = key
         self._clock = HybridLogicalClock()
         self._writer: ChangeWriter | None = None
         self.mediator_id: str | None = None
@@ -208,13 +212,23 @@ class Store:
         self.db.close()
 
 
-def open_store(path: Path | str | None) -> Store:
+def open_store(path: Path | str | None, *, key: bytes | None = None) -> Store:
     """Open (creating it if needed) the database at ``path``; ``None`` opens one in memory.
 
-    Raises ``NewerSchemaError`` for a file written by a newer Passerelle and
-    ``DatabaseUnreadableError`` for a file that is not a database; neither changes it.
+    ``key`` is the data key of an encrypted database (see ``keyring``); a new file
+    opened with a key is made encrypted. Raises ``NewerSchemaError`` for a file written
+    by a newer Passerelle, ``DatabaseEncryptedError`` for an encrypted file opened
+    without its key and ``DatabaseUnreadableError`` for a file that is not a database
+    (or a wrong key); none of them changes the file.
     """
     file_path = Path(path) if path is not None else None
+    if key is None and file_path is not None and is_encrypted(file_path):
+        from mediator_app.store.keyring import keyring_path
+
+        if keyring_path(file_path).exists():
+            raise DatabaseEncryptedError(path=str(file_path))
+    if key is not None and file_path is not None and is_plain_database(file_path):
+        key = None  # encryption did not finish: the file is still in the clear
     try:
         if file_path is not None:
             if file_path.is_dir():
@@ -225,6 +239,9 @@ def open_store(path: Path | str | None) -> Store:
             isolation_level=None,
             check_same_thread=False,
         )
+        if key is not None:
+            # Must come before anything reads the file.
+            conn.execute(key_pragma(key))
         # SQLite creates the file lazily: make it now, so a bad place shows here.
         conn.execute("PRAGMA user_version").fetchone()
     except sqlite3.DatabaseError as error:
@@ -247,7 +264,7 @@ def open_store(path: Path | str | None) -> Store:
         conn.execute(f"PRAGMA cache_size = -{PAGE_CACHE_KIB}")
         db = Database(conn)
         migrations.apply(db)
-        store = Store(db, file_path)
+        store = Store(db, file_path, key)
         _rebuild_search_index_if_missing(store)
     except BaseException:
         conn.close()
@@ -255,6 +272,36 @@ def open_store(path: Path | str | None) -> Store:
     desk = store.desk
     store.mediator_id = desk.mediator_id if desk else None
     return store
+
+
+def key_pragma(key: bytes) -> str:
+    """The statement that gives SQLCipher a raw 256-bit key: no key derivation, the
+    keyring has done it."""
+    return f"PRAGMA key = \"x'{key.hex()}'\""
+
+
+#: The first bytes of every SQLite file in the clear; an encrypted file begins with
+#: random bytes.
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def is_plain_database(path: Path) -> bool:
+    """Whether ``path`` is a SQLite file in the clear (not encrypted)."""
+    try:
+        with path.open("rb") as file:
+            return file.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+    except OSError:
+        return False
+
+
+def is_encrypted(path: Path | str) -> bool:
+    """Whether ``path`` holds something that is not a plain SQLite file: an encrypted
+    database (or a damaged file; only its key tells them apart)."""
+    path = Path(path)
+    try:
+        return path.stat().st_size > 0 and not is_plain_database(path)
+    except OSError:
+        return False
 
 
 def _rebuild_search_index_if_missing(store: Store) -> None:

@@ -31,6 +31,15 @@ class DatabaseUnreadableError(StoreError):
     )
 
 
+class DatabaseEncryptedError(StoreError):
+    """The database is encrypted and was opened without its key."""
+
+    message = N_(
+        "The database %(path)s is encrypted: it opens with a mediator's passphrase or the "
+        "centre's recovery key."
+    )
+
+
 class DatabaseUnavailableError(StoreError):
     """The database file cannot be opened or made where it was asked for."""
 

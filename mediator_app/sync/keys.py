@@ -36,6 +36,7 @@ from mediator_app.domain.ids import new_id
 from mediator_app.domain.markers import N_
 from mediator_app.domain.validation import MessageError
 from mediator_app.store.changes import utc_now
+from mediator_app.store.encryption import add_recovery_slot
 from mediator_app.store.errors import NotFoundError
 
 if TYPE_CHECKING:
@@ -345,6 +346,8 @@ def enroll(store: Store, card: DeskCard) -> Peer:
                 "UPDATE peer SET centre_id = ?, role = ?, name = ? WHERE id = ?",
                 (card.centre_id, card.role, card.name, card.desk_id),
             )
+        if card.role == "recovery":
+            add_recovery_slot(store, card.age_recipient, card.name)
     enrolled = peer(store, card.desk_id)
     assert enrolled is not None
     return enrolled
@@ -460,6 +463,8 @@ def write_recovery_key(store: Store, path: Path, name: str | None = None) -> Des
                 path=str(path),
                 reason=error.strerror or str(error),
             ) from error
+        # An encrypted desk's database opens with it too.
+        add_recovery_slot(store, recipient, card.name)
     return card
 
 

@@ -6,7 +6,7 @@ import logging
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QEventLoop, QLibraryInfo, QLocale, Qt, QTranslator
+from PySide6.QtCore import QEvent, QEventLoop, QLibraryInfo, QLocale, Qt, QTranslator
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
@@ -14,9 +14,15 @@ from mediator_app import APP_NAME, paths
 from mediator_app.i18n import DEFAULT_LANGUAGE, _, babel_locale, set_language
 from mediator_app.settings import Settings
 from mediator_app.store import Store, StoreError, open_store
+from mediator_app.store.accounts import accounts, create_account, has_accounts, verify
+from mediator_app.store.database import is_encrypted
+from mediator_app.store.encryption import encrypt_database, encrypt_desk
+from mediator_app.store.keyring import Keyring, keyring_path, read_keyring
 from mediator_app.store.mediators import add_mediator
 from mediator_app.ui.first_run import FirstRunDialog
+from mediator_app.ui.lock import DeskLock
 from mediator_app.ui.main_window import MainWindow
+from mediator_app.ui.unlock_dialog import UnlockDialog, unlock_title
 from mediator_app.ui.worker import DatabaseWorker
 
 DEMO_RESIDENTS = 400
@@ -58,15 +64,59 @@ class DeskApp:
         self.app = app
         self.store = store
         self.settings = settings
-        desk = store.desk
-        self.worker = DatabaseWorker(store.path, desk.mediator_id if desk else None)
+        self.worker = DatabaseWorker(store.path, store.mediator_id, key=store.key)
         self.window: MainWindow | None = None
+        self.lock = DeskLock(app, store, _idle_minutes(settings))
+        self.lock.unlocked.connect(self.worker.set_mediator)
 
     def show_window(self) -> MainWindow:
         self.window = MainWindow(self.store, self.worker, self.settings)
         self.window.language_change_requested.connect(self.change_language)
+        self.window.lock_requested.connect(self.lock.lock)
+        self.window.encryption_requested.connect(self.encrypt)
+        self.window.settings_changed.connect(
+            lambda: self.lock.set_idle_minutes(_idle_minutes(self.settings))
+        )
         self.window.show()
         return self.window
+
+    def encrypt(self, mediator_id: str, passphrase: str) -> None:
+        """Encrypt the clear database for this mediator, then reopen it with its key in a
+        new window; on refusal, the database stays as it was and opens again."""
+        path = self.store.path
+        if path is None:
+            return
+        if self.window is not None:  # nothing may read the old connection any more
+            self.window.close()
+            self.window.deleteLater()
+            self.window = None
+            QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        self.worker.stop()
+        self.store.close()
+        key, problem = None, None
+        try:
+            key = encrypt_desk(path, mediator_id, passphrase)
+        except StoreError as error:
+            problem = error.render(_)
+        except OSError as error:
+            problem = error.strerror or str(error)
+        self.store = open_store(path, key=key)
+        if key is not None:
+            self.store.mediator_id = mediator_id
+        self.worker = DatabaseWorker(path, self.store.mediator_id, key=key)
+        self.lock.set_store(self.store)
+        self.show_window()
+        if problem is not None:
+            QMessageBox.critical(self.window, APP_NAME, problem)
+        else:
+            QMessageBox.information(
+                self.window,
+                APP_NAME,
+                _(
+                    "The database and its backups are encrypted. Keep a recovery key for "
+                    "the centre."
+                ),
+            )
 
     def change_language(self, language: str) -> None:
         """Rebuild the window in the new language; nothing is lost since every write is
@@ -81,6 +131,7 @@ class DeskApp:
             old.close()
 
     def stop(self) -> None:
+        self.lock.stop()
         self.worker.stop()
         self.store.close()
         self._back_up("close")
@@ -96,19 +147,75 @@ class DeskApp:
             return
         every = timedelta(hours=1) if reason == "close" else timedelta(days=1)
         try:
-            backup_if_due(self.store.path, every=every, reason=reason)
+            backup_if_due(self.store.path, every=every, reason=reason, key=self.store.key)
         except StoreError:
             log.exception("automatic backup failed")
 
 
-def open_or_offer_restore(path: Path) -> Store | None:
+def _idle_minutes(settings: Settings) -> int:
+    return int(settings["lock_after_minutes"])
+
+
+def open_database(path: Path) -> Store | None:
+    """Open the database at start: an encrypted one with a mediator's passphrase (or
+    the recovery key), a clear one with accounts after its mediator's passphrase.
+    ``None`` when it stays closed (the reason was shown)."""
+    key, mediator_id = None, None
+    if is_encrypted(path) and keyring_path(path).exists():
+        try:
+            ring = read_keyring(path)
+        except StoreError as error:
+            QMessageBox.critical(None, APP_NAME, error.render(_))
+            return None
+        dialog = UnlockDialog(
+            ring.mediators,
+            lambda person, passphrase: _unwrap_or_none(ring, person, passphrase),
+            recovery=ring.unlock_with_recovery,
+            title=unlock_title(),
+            explanation=_(
+                "The residents' data on this desk is encrypted. Choose your name and type "
+                "your passphrase."
+            ),
+        )
+        if not dialog.exec():
+            return None
+        key, mediator_id = dialog.result_value, dialog.unlocked_by
+    store = open_or_offer_restore(path, key)
+    if store is None:
+        return None
+    if key is None and has_accounts(store):
+        people = [(a.mediator_id, a.name) for a in accounts(store)]
+        dialog = UnlockDialog(
+            people,
+            lambda person, passphrase: person if verify(store, person, passphrase) else None,
+            title=unlock_title(),
+            explanation=_("Choose your name and type your passphrase."),
+            current=store.mediator_id,
+        )
+        if not dialog.exec():
+            store.close()
+            return None
+        mediator_id = dialog.unlocked_by
+    if mediator_id is not None:
+        store.mediator_id = mediator_id
+    return store
+
+
+def _unwrap_or_none(ring: Keyring, mediator_id: str, passphrase: str) -> bytes | None:
+    try:
+        return ring.unlock(passphrase, mediator_id)[0]
+    except StoreError:
+        return None
+
+
+def open_or_offer_restore(path: Path, key: bytes | None = None) -> Store | None:
     """Open the database; when it is damaged and a backup exists, offer to put the latest
     backup in its place (the damaged file is kept aside). ``None`` when it stays closed."""
     from mediator_app.store.backups import backup_folder, latest_backup, restore
     from mediator_app.store.errors import DatabaseUnreadableError
 
     try:
-        return open_store(path)
+        return open_store(path, key=key)
     except DatabaseUnreadableError as error:
         backup = latest_backup(backup_folder(path))
         if backup is None:
@@ -130,8 +237,8 @@ def open_or_offer_restore(path: Path) -> Store | None:
         if answer != QMessageBox.StandardButton.Yes:
             return None
         try:
-            restore(path, backup)
-            return open_store(path)
+            restore(path, backup, key=key)
+            return open_store(path, key=key)
         except StoreError as failure:
             QMessageBox.critical(None, APP_NAME, failure.render(_))
             return None
@@ -148,12 +255,14 @@ def run_gui(
     path = database or Path(settings["last_database"] or paths.default_database_path())
     if demo and not path.exists() and not _make_demo_database(path):
         return 1
-    store = open_or_offer_restore(path)
+    store = open_database(path)
     if store is None:
         return 1
-    if not _ensure_configured(store, settings):
+    configured = _ensure_configured(store, settings)
+    if configured is None:
         store.close()
         return 0
+    store = configured
     if not demo:
         settings["last_database"] = str(path)
         settings.save()
@@ -166,14 +275,16 @@ def run_gui(
         desk_app.stop()
 
 
-def _ensure_configured(store: Store, settings: Settings) -> bool:
-    """Run the first-run dialog if this desk was never set up; ``False`` if cancelled."""
+def _ensure_configured(store: Store, settings: Settings) -> Store | None:
+    """Run the first-run dialog if this desk was never set up: the desk, its first
+    mediator as admin, and the database encrypted with their passphrase. Returns the
+    store to go on with (reopened once encrypted), ``None`` if cancelled."""
     desk = store.ensure_desk()
     if desk.configured:
-        return True
+        return store
     dialog = FirstRunDialog(country=desk.country)
     if not dialog.exec() or dialog.result_setup is None:
-        return False
+        return None
     setup = dialog.result_setup
     with store.write():  # the mediator and the desk are set up together, or not at all
         mediator = add_mediator(store, setup.mediator_name)
@@ -184,17 +295,25 @@ def _ensure_configured(store: Store, settings: Settings) -> bool:
             language=setup.language,
             mediator_id=mediator.id,
         )
+        create_account(store, mediator.id, setup.passphrase, "admin")
     # The desk's signing key and encryption identity are made now, at first run: its card
     # can be given to the other desks straight away.
     from mediator_app.sync.keys import desk_keys
 
     desk_keys(store)
+    if store.path is not None and store.key is None:
+        path = store.path
+        store.close()
+        key = encrypt_database(
+            path, mediator_id=mediator.id, name=mediator.name, passphrase=setup.passphrase
+        )
+        store = open_store(path, key=key)
     settings["language"] = setup.language
     settings.save()
     app = QApplication.instance()
     if isinstance(app, QApplication):
         apply_language(app, setup.language)
-    return True
+    return store
 
 
 def _make_demo_database(path: Path) -> bool:

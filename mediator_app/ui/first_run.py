@@ -19,8 +19,9 @@ from PySide6.QtWidgets import (
 
 from mediator_app import APP_NAME
 from mediator_app.domain.codes import COUNTRIES
-from mediator_app.domain.validation import Problem
+from mediator_app.domain.validation import Problem, ValidationError
 from mediator_app.i18n import LANGUAGES, N_, _, current_language
+from mediator_app.store.accounts import check_passphrase
 from mediator_app.ui.session_dialog import code_combo
 from mediator_app.ui.widgets import FieldError, add_row
 
@@ -32,10 +33,13 @@ class DeskSetup:
     mediator_name: str
     country: str
     language: str
+    #: The first mediator's passphrase: it opens the desk and encrypts its data.
+    passphrase: str = ""
 
 
 class FirstRunDialog(QDialog):
-    """Asks for the centre, the desk, the mediator, the country and the language."""
+    """Asks for the centre, the desk, the mediator, the country and the language, and
+    the mediator's passphrase, which encrypts the desk's data from the start."""
 
     def __init__(self, parent: QWidget | None = None, *, country: str = "FR"):
         super().__init__(parent)
@@ -54,19 +58,39 @@ class FirstRunDialog(QDialog):
         self.centre.setPlaceholderText(_("e.g. Centre social Les Canourgues"))
         self.desk = QLineEdit(socket.gethostname())
         self.mediator = QLineEdit()
+        self.passphrase = QLineEdit()
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.confirmation = QLineEdit()
+        self.confirmation.setEchoMode(QLineEdit.EchoMode.Password)
+        passphrase_note = QLabel(
+            _(
+                "Your passphrase opens this desk and encrypts the residents' data on it. "
+                "You will be its admin. Nobody can find a lost passphrase: keep a recovery "
+                "key for the centre (File, Sync)."
+            )
+        )
+        passphrase_note.setWordWrap(True)
         self.country = code_combo(COUNTRIES, country)
         self.language = QComboBox()
         for code, name in LANGUAGES.items():
             self.language.addItem(name, code)
         self.language.setCurrentIndex(max(self.language.findData(current_language()), 0))
         form = QFormLayout()
-        self.errors = {name: FieldError() for name in ("centre", "desk", "mediator")}
+        self.errors = {
+            name: FieldError()
+            for name in ("centre", "desk", "mediator", "passphrase", "confirmation")
+        }
         add_row(form, _("&Centre"), self.centre)
         form.addRow("", self.errors["centre"])
         add_row(form, _("&Desk name"), self.desk)
         form.addRow("", self.errors["desk"])
         add_row(form, _("&Your name (mediator)"), self.mediator)
         form.addRow("", self.errors["mediator"])
+        add_row(form, _("&Passphrase"), self.passphrase)
+        form.addRow("", self.errors["passphrase"])
+        add_row(form, _("&Repeat the passphrase"), self.confirmation)
+        form.addRow("", self.errors["confirmation"])
+        form.addRow("", passphrase_note)
         add_row(form, _("C&ountry"), self.country)
         add_row(form, _("&Language"), self.language)
         start = QPushButton(_("&Start"))
@@ -82,7 +106,7 @@ class FirstRunDialog(QDialog):
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addLayout(buttons)
-        self.resize(560, 360)
+        self.resize(600, 480)
         self.centre.setFocus()
 
     def accept(self) -> None:
@@ -101,6 +125,15 @@ class FirstRunDialog(QDialog):
             problem = None if value else Problem(messages[name])
             self.errors[name].show_problem(problem)
             missing = missing or problem is not None
+        try:
+            check_passphrase(self.passphrase.text(), self.confirmation.text())
+        except ValidationError as error:
+            for name in ("passphrase", "confirmation"):
+                self.errors[name].show_problem(error.problems.get(name))
+            missing = True
+        else:
+            for name in ("passphrase", "confirmation"):
+                self.errors[name].show_problem(None)
         if missing:
             return
         self.result_setup = DeskSetup(
@@ -109,5 +142,6 @@ class FirstRunDialog(QDialog):
             mediator_name=values["mediator"],
             country=self.country.currentData(),
             language=self.language.currentData(),
+            passphrase=self.passphrase.text(),
         )
         super().accept()

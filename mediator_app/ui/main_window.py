@@ -37,7 +37,9 @@ from mediator_app.domain.session import SupportSession
 from mediator_app.i18n import _, format_number, ngettext
 from mediator_app.settings import Settings, sheet_options
 from mediator_app.store import Store
+from mediator_app.store.accounts import has_accounts
 from mediator_app.store.mediators import find_mediator
+from mediator_app.ui.accounts_dialog import AccountsDialog, EncryptDialog, is_admin_or_open
 from mediator_app.ui.goals_dialog import open_goal_choices
 from mediator_app.ui.models import ID_ROLE, ResidentListModel
 from mediator_app.ui.resident_dialog import ResidentDialog
@@ -73,6 +75,11 @@ class MainWindow(QMainWindow):
     """Passerelle's window over an open store; writes go through ``worker``."""
 
     language_change_requested = Signal(str)
+    #: Lock the desk now (the app's lock hides every window).
+    lock_requested = Signal()
+    settings_changed = Signal()
+    #: Encrypt this clear database for (mediator id, passphrase): the app reopens it.
+    encryption_requested = Signal(str, str)
 
     def __init__(self, store: Store, worker: DatabaseWorker, settings: Settings):
         super().__init__()
@@ -228,6 +235,11 @@ class MainWindow(QMainWindow):
             ActionSpec("settings", _("&Settings…"), QKeySequence.StandardKey.Preferences,
                        "open_settings"),
             ActionSpec("quit", _("&Quit"), QKeySequence.StandardKey.Quit, "close"),
+            ActionSpec("lock", _("&Lock the desk"), QKeySequence("Ctrl+Alt+L"), "lock_desk"),
+            ActionSpec("accounts", _("&Mediators and passphrases…"), QKeySequence(),
+                       "open_accounts"),
+            ActionSpec("encrypt", _("&Encrypt the database…"), QKeySequence(),
+                       "encrypt_database"),
         )  # fmt: skip
         menus = {
             _("&File"): ("new_resident", "import_residents", "", "sync_now", "sync", "conflicts",
@@ -235,6 +247,7 @@ class MainWindow(QMainWindow):
             _("&Desk"): ("find", "log_session", "anonymous_visit", "edit_resident", "today", "",
                          "assess", "goals", "passport", "", "statistics", "",
                          "erase_resident"),
+            _("Pri&vacy"): ("lock", "", "accounts", "encrypt"),
             # The workshops page owns its actions ("" is a separator).
             _("W&orkshops"): ("workshops", "", "new_workshop", "edit_workshop", "schedule",
                               "move", "cancel_occurrence", "", "register", "register_series",
@@ -852,6 +865,39 @@ class MainWindow(QMainWindow):
             if "workshops" in topics:
                 self.resident_file.refresh()
 
+    def lock_desk(self) -> None:
+        if not has_accounts(self._store):
+            QMessageBox.information(
+                self,
+                APP_NAME,
+                _(
+                    "Give the mediators a passphrase first (Privacy, Mediators and "
+                    "passphrases): the desk then locks, and opens again with them."
+                ),
+            )
+            return
+        self.lock_requested.emit()
+
+    def _admin_or_say(self) -> bool:
+        if is_admin_or_open(self._store):
+            return True
+        QMessageBox.information(self, APP_NAME, _("Only an admin of this desk can do this."))
+        return False
+
+    def open_accounts(self) -> None:
+        if self._admin_or_say():
+            self._open_dialog(AccountsDialog(self, self._store))
+
+    def encrypt_database(self) -> None:
+        if self._store.key is not None or self._store.path is None:
+            QMessageBox.information(self, APP_NAME, _("This database is already encrypted."))
+            return
+        if not self._admin_or_say():
+            return
+        dialog = EncryptDialog(self, self._store)
+        if dialog.exec() and dialog.mediator_id:
+            self.encryption_requested.emit(dialog.mediator_id, dialog.passphrase.text())
+
     def open_settings(self) -> None:
         from mediator_app.ui.settings_dialog import SettingsDialog
 
@@ -859,6 +905,7 @@ class MainWindow(QMainWindow):
         if not dialog.exec():
             return
         dialog.apply()
+        self.settings_changed.emit()
         if dialog.chosen_language != self._settings["language"]:
             self.language_change_requested.emit(dialog.chosen_language)
 

@@ -1,5 +1,6 @@
-"""Settings a mediator changes at the desk: the language of the interface, and how the
-attendance sheets are printed (their language, blank rows for walk-ins, logos)."""
+"""Settings a mediator changes at the desk: the language of the interface, when the desk
+locks itself, and how the attendance sheets are printed (their language, blank rows for
+walk-ins, logos)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from mediator_app.ui.resident_dialog import RESIDENT_LANGUAGES
 from mediator_app.ui.widgets import add_row
 
 MAX_BLANK_ROWS = 40
+MAX_LOCK_MINUTES = 240
 
 
 class SettingsDialog(QDialog):
@@ -45,6 +47,13 @@ class SettingsDialog(QDialog):
         add_row(form, _("&Language of the interface"), self.language)
         note = QLabel(_("Screens switch to the new language as soon as you confirm."))
         note.setWordWrap(True)
+
+        self.lock_after = QSpinBox()
+        self.lock_after.setRange(0, MAX_LOCK_MINUTES)
+        self.lock_after.setSuffix(_(" min"))
+        self.lock_after.setSpecialValueText(_("Never"))
+        self.lock_after.setValue(settings["lock_after_minutes"])
+        add_row(form, _("Loc&k the desk after"), self.lock_after)
 
         sheets = QGroupBox(_("Attendance sheets"))
         sheets_form = QFormLayout(sheets)
@@ -103,6 +112,7 @@ class SettingsDialog(QDialog):
         self._settings["sheet_language"] = self.sheet_language.currentData()
         self._settings["sheet_blank_rows"] = self.blank_rows.value()
         self._settings["sheet_logos"] = list(self._logos)
+        self._settings["lock_after_minutes"] = self.lock_after.value()
         self._settings.save()
 
     def set_logos(self, paths: list[str]) -> None:

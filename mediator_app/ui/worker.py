@@ -47,9 +47,10 @@ class _Executor(QObject):
     failed = Signal(int, object)
     progressed = Signal(int, int, int)
 
-    def __init__(self, database: Path):
+    def __init__(self, database: Path, key: bytes | None):
         super().__init__()
         self._database = database
+        self._key = key
         self._store: Store | None = None
 
     @Slot(int, object, object)
@@ -70,7 +71,7 @@ class _Executor(QObject):
 
         try:
             if self._store is None:
-                self._store = open_store(self._database)
+                self._store = open_store(self._database, key=self._key)
             result = job(self._store, progress)
         except BaseException as error:  # reported to the UI thread, never swallowed
             log.exception("database job failed")
@@ -92,14 +93,19 @@ class DatabaseWorker(QObject):
     _submitted = Signal(int, object, object)
 
     def __init__(
-        self, database: Path, mediator_id: str | None = None, parent: QObject | None = None
+        self,
+        database: Path,
+        mediator_id: str | None = None,
+        parent: QObject | None = None,
+        *,
+        key: bytes | None = None,
     ):
         super().__init__(parent)
         self._ids = itertools.count(1)
         self._pending: dict[int, _Pending] = {}
         self._thread = QThread()
         self._thread.setObjectName("database-worker")
-        self._executor = _Executor(database)
+        self._executor = _Executor(database, key)
         self._executor.moveToThread(self._thread)
         self._submitted.connect(self._executor.execute)
         self._executor.succeeded.connect(self._on_succeeded)
