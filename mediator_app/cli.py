@@ -117,6 +117,12 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     from mediator_app.cli_privacy import add_privacy_commands
 
     add_privacy_commands(subparsers, _add_db_option)
+    from mediator_app.cli_audit import add_audit_commands
+
+    add_audit_commands(subparsers, _add_db_option)
+    from mediator_app.cli_retention import add_retention_commands
+
+    add_retention_commands(subparsers, _add_db_option)
 
 
 def demo_data(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -224,6 +230,7 @@ def print_passport(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Write a resident's digital passport; prints the page count."""
     from mediator_app.reports.passport import write_passport
     from mediator_app.reports.passports import passport_for_resident
+    from mediator_app.store import audit
 
     with _opened(args.db) as store:
         passport = passport_for_resident(
@@ -232,7 +239,8 @@ def print_passport(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             language=args.passport_language,
             encouragement=args.encouragement,
         )
-    pages = write_passport(passport, args.output)
+        pages = write_passport(passport, args.output)
+        audit.record(store, audit.PRINT, store.residents.shown(args.resident), audit.PASSPORT)
     out.write(
         ngettext(
             "%(count)s page written to %(path)s.", "%(count)s pages written to %(path)s.", pages

@@ -61,6 +61,7 @@ def write_access_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> i
         write_access_json,
         write_access_pdf,
     )
+    from mediator_app.store import audit
     from mediator_app.store.errors import NotFoundError
 
     chosen = output_format(args.output, args.access_format)
@@ -83,11 +84,15 @@ def write_access_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> i
                 + "\n"
             )
             return EXIT_REFUSED
-    if chosen == "json":
-        write_access_json(data, args.output)
-        out.write(_("Report written: %(path)s") % {"path": args.output} + "\n")
-        return EXIT_OK
-    pages = write_access_pdf(data, args.output, language=args.access_language)
+        # Once written, the audit trail records who took the resident's data out.
+        resident_id = store.residents.shown(args.resident)
+        if chosen == "json":
+            write_access_json(data, args.output)
+            audit.record(store, audit.EXPORT, resident_id, audit.ACCESS_REPORT)
+            out.write(_("Report written: %(path)s") % {"path": args.output} + "\n")
+            return EXIT_OK
+        pages = write_access_pdf(data, args.output, language=args.access_language)
+        audit.record(store, audit.PRINT, resident_id, audit.ACCESS_REPORT)
     out.write(
         ngettext(
             "%(count)s page written to %(path)s.", "%(count)s pages written to %(path)s.", pages

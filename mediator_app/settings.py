@@ -92,8 +92,8 @@ def _read(path: Path) -> dict[str, Any]:
         payload = json.loads(path.read_text(encoding="utf-8"))
         version = int(payload.get("version", 1))
         values = dict(payload.get("values", {}))
-    except (OSError, ValueError, AttributeError):
-        return {}
+    except (OSError, ValueError, TypeError, AttributeError, OverflowError, RecursionError):
+        return {}  # not JSON, nested past Python's stack, or values of the wrong shape
     while version < SETTINGS_VERSION:
         upgrade = _UPGRADES.get(version)
         if upgrade is None:

@@ -241,7 +241,7 @@ def open_database(db_path: Path, key_hex: str | None = None) -> Store:
     """The store as the app opens it, with the key when one is given."""
     if key_hex is None:
         return open_store(db_path)
-    return open_store(db_path, key=bytes.fromhex(key_hex))  # type: ignore[call-arg]
+    return open_store(db_path, key=bytes.fromhex(key_hex))
 
 
 def check_database(

@@ -10,6 +10,8 @@ from datetime import date
 import pytest
 
 from mediator_app.store import open_store
+from mediator_app.store.database import is_encrypted
+from mediator_app.store.keyring import new_data_key
 from mediator_app.store.schema import SCHEMA_VERSION
 from tests.crash_harness import (
     AT_FILE,
@@ -70,6 +72,19 @@ def test_acknowledged_writes_survive_repeated_kills(tmp_path):
     acknowledged = sum(len(done.kill.acknowledged) for done in rounds)
     assert acknowledged > 0, f"seed {BASE_SEED}: the writer never acknowledged a write"
     assert rounds[-1].check.residents >= acknowledged
+
+
+def test_an_encrypted_database_survives_kills_too(tmp_path):
+    """Desks run encrypted: SQLCipher's pages and journal must be as safe."""
+    db_path = tmp_path / "passerelle.db"
+    key_hex = new_data_key().hex()
+
+    rounds = kill_repeatedly(db_path, BASE_SEED + 1, 4, max_delay_s=MAX_DELAY_S, key_hex=key_hex)
+
+    for done in rounds:
+        assert done.check.ok, done.check.describe()
+    assert is_encrypted(db_path)
+    assert sum(len(done.kill.acknowledged) for done in rounds) > 0
 
 
 def test_the_check_finds_a_lost_write_and_a_half_transaction(tmp_path):

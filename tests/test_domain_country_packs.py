@@ -40,3 +40,12 @@ def test_a_broken_pack_is_refused_with_its_name(tmp_path, content):
     (tmp_path / "BE.json").write_text(content, encoding="utf-8")
     with pytest.raises(CountryPackError, match=r"BE\.json"):
         load_packs(tmp_path)
+
+
+# Found by fuzzing (tests/test_fuzz_importers.py)
+
+
+def test_a_pack_nested_too_deep_is_refused(tmp_path):
+    (tmp_path / "XX.json").write_text("[" * 5000, encoding="utf-8")
+    with pytest.raises(CountryPackError):
+        load_packs(tmp_path)

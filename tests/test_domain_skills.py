@@ -199,3 +199,23 @@ def test_the_shipped_framework_maps_themes_to_its_items():
     )
     assert set(framework.observed_by_themes) <= set(THEMES.codes)
     assert framework.observed_items(["email"])
+
+
+# Found by fuzzing (tests/test_fuzz_validators.py)
+
+
+def test_assessment_and_goal_dates_are_kept_in_one_spelling():
+    framework = Framework.from_json(tiny())
+    assessment = SkillAssessment("r", "tiny", "1.0", "20261101", {"mail.send": "autonomous"})
+    assert assessment.validated(framework, TODAY).assessed_on == "2026-11-01"
+    goal = SkillGoal("r", "tiny", "1.0", "mail.send", "2026-W53-1")
+    assert goal.validated(framework, TODAY).target_date == "2026-12-28"
+    with pytest.raises(ValidationError):
+        SkillGoal("r", "tiny", "1.0", "mail.send", "soon").validated(framework, TODAY)
+
+
+def test_a_deeply_nested_framework_file_is_refused(tmp_path):
+    path = tmp_path / "nested.json"
+    path.write_text("[" * 5000, encoding="utf-8")
+    with pytest.raises(FrameworkError):
+        Framework.load(path)

@@ -608,3 +608,25 @@ def test_a_name_of_only_punctuation_or_invisible_marks_is_refused(name):
 def test_a_name_has_a_length_limit():
     resident = Resident(first_name="Ana", last_name="A" * 101, consent_date="2026-01-05")
     assert "last_name" in resident.problems(date(2026, 11, 29))
+
+
+# Found by fuzzing (tests/test_fuzz_validators.py)
+
+
+@pytest.mark.parametrize("year", [1950.5, 1950.0, float("nan"), True])
+def test_a_year_of_birth_that_is_not_a_whole_number_is_refused(year):
+    with pytest.raises(ValidationError) as refused:
+        resident(birth_year=year).validated(TODAY)
+    assert set(refused.value.problems) == {"birth_year"}
+
+
+def test_a_consent_date_is_kept_in_one_spelling():
+    assert resident(consent_date="20260301").validated(TODAY).consent_date == "2026-03-01"
+    assert resident(consent_date="2026-W09-7").validated(TODAY).consent_date == "2026-03-01"
+
+
+@pytest.mark.parametrize("written", ["0", "yesterday", "2026-02-30", "2026-03-01\x00"])
+def test_a_consent_date_that_is_not_a_date_is_refused(written):
+    with pytest.raises(ValidationError) as refused:
+        resident(consent_date=written).validated(TODAY)
+    assert set(refused.value.problems) == {"consent_date"}

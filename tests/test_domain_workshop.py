@@ -162,3 +162,43 @@ def test_waiting_list_moves_up_first_come_first_served():
     assert promotions(state, capacity=2) == ["early"]
     assert promotions(state, capacity=3) == ["early", "late"]
     assert promotions(state, capacity=1) == []
+
+
+# Found by fuzzing (tests/test_fuzz_validators.py)
+
+
+@pytest.mark.parametrize("text", ["14:00\n", "1٤:00", "14:0٠", "１４:００"])
+def test_a_time_is_written_with_ascii_digits_and_nothing_after(text):
+    assert parse_time(text) is None
+    occurrence = WorkshopOccurrence(
+        workshop_id="w", date="2026-11-30", start_time=text, place="FabLab"
+    )
+    with pytest.raises(ValidationError) as refused:
+        occurrence.validated()
+    assert set(refused.value.problems) == {"start_time"}
+
+
+@pytest.mark.parametrize("field", ["capacity", "default_duration_min"])
+@pytest.mark.parametrize("number", [2.5, 12.0, float("nan")])
+def test_a_capacity_or_duration_that_is_not_a_whole_number_is_refused(field, number):
+    with pytest.raises(ValidationError) as refused:
+        workshop(**{field: number}).validated()
+    assert set(refused.value.problems) == {field}
+
+
+def test_anonymous_participants_are_counted_in_whole_numbers():
+    assert AnonymousCount(2.5).problems()
+    assert not AnonymousCount(2).problems()
+
+
+def test_a_series_has_a_whole_number_of_sessions():
+    with pytest.raises(ValidationError) as refused:
+        series_dates(date(2026, 11, 30), 2.5)
+    assert set(refused.value.problems) == {"count"}
+
+
+def test_a_series_that_would_end_after_the_calendar_is_refused():
+    assert series_dates(date(9999, 12, 20), 2) == [date(9999, 12, 20), date(9999, 12, 27)]
+    with pytest.raises(ValidationError) as refused:
+        series_dates(date(9999, 12, 20), 3, every_weeks=2)
+    assert set(refused.value.problems) == {"date"}

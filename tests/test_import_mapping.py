@@ -165,3 +165,19 @@ def test_column_letters_as_spreadsheets_show_them():
 
 def test_every_field_has_a_label():
     assert set(mapping_module.FIELD_LABELS) == set(FIELDS)
+
+
+# Found by fuzzing (tests/test_fuzz_importers.py)
+
+
+def test_a_mapping_file_that_is_not_text_is_refused_in_words(tmp_path):
+    path = tmp_path / "mapping.json"
+    path.write_bytes(b"\xff\xfe\x00\x81 not UTF-8")
+    with pytest.raises(MappingError) as refused:
+        load_mapping(path, ["Nom"])
+    assert "mapping.json" in refused.value.render()
+
+
+def test_a_mapping_nested_too_deep_is_refused_in_words():
+    with pytest.raises(MappingError):
+        mapping_from_json("[" * 5000 + "]" * 5000, ["Nom"], "deep.json")

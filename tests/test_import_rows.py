@@ -191,3 +191,14 @@ def test_in_spain_m_is_a_woman_and_h_a_man():
         row = SheetRow(number=2, cells=("García", letter))
         found = candidate_from_row(row, mapping, today=date(2026, 11, 29), country=country)
         assert found.resident.gender == code, (country, letter)
+
+
+# Found by fuzzing (tests/test_fuzz_importers.py)
+
+
+@pytest.mark.parametrize("number", [10**400, -(10**400), 2**64])
+def test_a_number_too_long_for_a_float_is_not_a_year(number):
+    # An XLSX cell keeps a long run of digits as a whole number of any size.
+    year, problem, reduced = birth_year_of(number, TODAY)
+    assert (year, reduced) == (None, False)
+    assert "not understood" in problem.render()

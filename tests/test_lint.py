@@ -12,7 +12,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 QT_FREE_PACKAGES = ("domain", "store", "sync", "importing", "demo", "reports")
 QT_FREE_MODULES = (
     "cli.py", "cli_sync.py", "cli_import.py", "cli_access.py", "cli_backup.py",
-    "cli_privacy.py", "i18n.py", "paths.py", "settings.py",
+    "cli_privacy.py", "cli_audit.py", "cli_retention.py", "i18n.py", "logs.py", "paths.py",
+    "retention_text.py", "settings.py",
 )  # fmt: skip
 
 

@@ -28,7 +28,17 @@ def test_a_wrong_type_is_refused():
 
 @pytest.mark.parametrize(
     "content",
-    ["{not json", json.dumps({"version": 0, "values": {"language": "fr"}}), json.dumps([1, 2])],
+    [
+        "{not json",
+        json.dumps({"version": 0, "values": {"language": "fr"}}),
+        json.dumps([1, 2]),
+        # Found by fuzzing (tests/test_fuzz_importers.py): each used to stop the app.
+        '{"version": [1]}',
+        '{"version": null}',
+        '{"version": 1e400}',
+        '{"version": 1, "values": [1, 2]}',
+        "[" * 5000,
+    ],
 )
 def test_a_damaged_or_unknown_file_gives_defaults(tmp_path, content):
     path = tmp_path / "settings.json"

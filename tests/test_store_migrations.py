@@ -57,7 +57,7 @@ def test_upgrade_is_applied_once(tmp_path):
         names = [row[0] for row in store.conn.execute("SELECT name FROM _sqlite_migrations")]
         assert names == [
             "0001_foundation", "0002_name_endings", "0003_workshops", "0004_skills", "0005_sync",
-            "0006_imports", "0007_privacy",
+            "0006_imports", "0007_privacy", "0008_audit_indexes",
         ]  # fmt: skip
     finally:
         store.close()

@@ -407,3 +407,23 @@ def test_mediators(store):
         writer.update("mediator", awa.id, {"active": False})
     assert active_mediators(store) == [jorge]
     assert find_mediator(store, awa.id).active is False
+
+
+# Found by fuzzing (tests/test_fuzz_validators.py)
+
+
+@pytest.mark.parametrize("resident_id", ["", "no-such-resident"])
+def test_an_edit_giving_a_session_an_unknown_resident_is_refused(store, marie, resident_id):
+    session = log(store, marie.id)
+    with pytest.raises(NotFoundError):
+        store.sessions.update(replace(session, resident_id=resident_id), today=TODAY)
+    assert store.sessions.get(session.id).resident_id == marie.id
+
+
+def test_a_copy_whose_follow_up_would_fall_after_the_calendar_is_refused(store, marie):
+    session = log(store, marie.id, follow_up_needed=True, follow_up_date="2026-03-20")
+    last_day = date(9999, 12, 31)
+    with pytest.raises(ValidationError) as refused:
+        store.sessions.duplicate(session.id, on_day=last_day)
+    assert set(refused.value.problems) == {"follow_up_date"}
+    assert store.sessions.count_for_resident(marie.id) == 1

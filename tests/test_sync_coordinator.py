@@ -202,3 +202,13 @@ def test_the_coordinator_prints_a_consolidated_report(tmp_path, coordinator, cap
     text = " ".join(page.extract_text() for page in PdfReader(output).pages)
     assert "All centres" in text
     assert re.search(r"Individual sessions\s+6\b", text), text[:2000]  # 1 + 2 + 3 centres
+
+
+# Found by fuzzing (tests/test_fuzz_validators.py)
+
+
+@pytest.mark.parametrize("text", ["0000-01", "0000-Q2", "٢٠٢٦-11", "2026-1١"])
+def test_a_period_of_year_zero_or_other_digits_is_refused_in_words(text):
+    with pytest.raises(ExportError) as refused:
+        Period.parse(text)
+    assert "is not a period" in refused.value.render()

@@ -275,3 +275,44 @@ def test_three_offline_desks_end_identical_by_folder_and_webdav_in_any_order(
         for note in desk.folders.quarantine.glob("*.txt")
     ]
     assert notes and all("damaged" in note for note in notes)
+
+
+# Found by fuzzing (tests/test_fuzz_importers.py): a desk with a fault signs what it
+# sends; the bundle must be refused, not break the import.
+
+
+@pytest.mark.parametrize(
+    "fault", ["manifest", "stamp", "unknown field", "wrong type", "constraint"]
+)
+def test_a_signed_but_malformed_bundle_is_refused_and_changes_nothing(centre, tmp_path, fault):
+    from mediator_app.sync.bundle_file import write_bundle
+    from mediator_app.sync.desk_sync import replication_peers
+    from mediator_app.sync.exchange import outgoing
+    from mediator_app.sync.keys import desk_keys, recipients_for
+
+    accueil, fablab, _bureau = (desk.store for desk in centre)
+    accueil.residents.create(Resident(first_name="Hélène", last_name="Petit", **CONSENT))
+    manifest, lines = outgoing(accueil, replication_peers(accueil))
+    records = list(lines)
+    insert = next(record for record in records if record["table"] == "resident")
+    if fault == "manifest":
+        manifest["min_reader_schema"] = ""
+    elif fault == "stamp":
+        insert["hlc"] = float("inf")
+    elif fault == "unknown field":
+        insert["data"]["nickname"] = "Lulu"
+    elif fault == "wrong type":
+        insert["data"]["first_name"] = ["Hélène"]
+    else:
+        insert["data"]["created_at"] = None  # NOT NULL
+    bundle = tmp_path / "stick" / "passerelle-forged.passerelle"
+    bundle.parent.mkdir()
+    write_bundle(
+        bundle, manifest, records, keys=desk_keys(accueil),
+        recipients=recipients_for(accueil, "replication"),
+    )  # fmt: skip
+    before = database_hash(fablab)
+    [result] = import_files(fablab, [bundle], centre[1].folders)
+    assert result.status == "refused"
+    assert "damaged" in result.reason
+    assert database_hash(fablab) == before

@@ -452,3 +452,11 @@ def test_trusted_signer_knows_this_desk_and_enrolled_desks_of_its_centre(store, 
     assert trusted("stranger") is None
     revoke(store, other.desk.id)
     assert trusted(other.desk.id) is None
+
+
+# Found by fuzzing (tests/test_fuzz_importers.py)
+
+
+def test_a_card_nested_too_deep_is_not_a_card():
+    with pytest.raises(CardError):
+        DeskCard.from_bytes(b"[" * 5000)

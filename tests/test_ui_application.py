@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from PySide6.QtGui import QImage
@@ -209,8 +210,14 @@ def test_run_gui_opens_the_demo_and_closes_cleanly(qtbot, tmp_path, monkeypatch)
 
     QTimer.singleShot(100, look_and_close)
     settings = Settings(tmp_path / "settings.json")
+    real_install = application.install_error_handler
+    monkeypatch.setattr(
+        application, "install_error_handler", lambda app: real_install(app, tmp_path / "log")
+    )
+    hook = sys.excepthook
     code = application.run_gui(tmp_path / "demo.db", settings, demo=True, language="fr")
     assert code == 0
+    assert sys.excepthook is hook  # the app's error handler is taken away with it
     assert shown == [("mainWindow", "Passerelle – Centre social AAGESC – Les Canourgues")]
 
 

@@ -219,3 +219,35 @@ def test_encrypting_from_the_window_reopens_the_desk_encrypted(
             desk_app.window.close()
             desk_app.window.deleteLater()
         desk_app.stop()
+
+
+def test_a_backup_is_restored_from_the_window_and_the_desk_reopens(
+    qtbot, store, db_path, tmp_path, monkeypatch
+):
+    from mediator_app.store.backups import backup_folder, make_backup
+    from mediator_app.ui.restore_dialog import RestoreDialog
+
+    kept = store.residents.create(Resident(first_name="Zoé", last_name="Quintanilla", **CONSENT))
+    make_backup(store, backup_folder(db_path))
+    store.residents.erase(kept.id)
+    told = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *args: told.append(args[2]))
+    desk_app = DeskApp(QApplication.instance(), store, Settings(tmp_path / "settings.json"))
+    try:
+        window = desk_app.show_window()
+
+        def exec_(dialog: RestoreDialog) -> int:
+            assert dialog.model.rowCount() == 1
+            dialog.accept()  # the newest, selected at first
+            return dialog.result()
+
+        monkeypatch.setattr(RestoreDialog, "exec", exec_)
+        window.restore_backup()
+        assert desk_app.window is not window
+        assert desk_app.store.residents.get(kept.id).last_name == "Quintanilla"
+        assert told and "kept as" in told[0]
+        assert list(db_path.parent.glob("passerelle.db.before-restore-*"))
+    finally:
+        desk_app.window.close()
+        desk_app.window.deleteLater()
+        desk_app.stop()

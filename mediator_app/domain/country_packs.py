@@ -32,7 +32,7 @@ class CountryPack:
                 procedures=tuple(str(name).strip() for name in data["procedures"]),
                 export_profile=str(data.get("export_profile", "generic")),
             )
-        except (OSError, ValueError, KeyError, TypeError) as error:
+        except (OSError, ValueError, KeyError, TypeError, RecursionError) as error:
             raise CountryPackError(f"{path.name}: {error}") from error
         if pack.export_profile not in EXPORT_PROFILES:
             raise CountryPackError(f"{path.name}: unknown export profile {pack.export_profile}")

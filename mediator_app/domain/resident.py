@@ -15,7 +15,12 @@ from typing import Any
 from mediator_app.domain.codes import GENDERS, SOCIAL_STATUSES, age_band_for
 from mediator_app.domain.markers import N_
 from mediator_app.domain.text import name_words, normalise_phone
-from mediator_app.domain.validation import Problem, ValidationError
+from mediator_app.domain.validation import (
+    Problem,
+    ValidationError,
+    is_whole_number,
+    parse_day,
+)
 
 #: Version of the information text shown to a resident before they consent.
 CONSENT_TEXT_VERSION = "2026-1"
@@ -52,15 +57,42 @@ class Resident:
     id: str = ""
     created_at: str = ""
     updated_at: str = ""
+    #: When the identity was dropped (UTC timestamp), "" while it is kept.
+    anonymised_at: str = ""
+    #: The age band that stands in for the year of birth once it is dropped.
+    anon_age_band: str | None = None
+    #: The day the resident withdrew their consent, "" if they have not.
+    consent_withdrawn_date: str = ""
 
-    #: Fields the store does not take from the caller.
-    MANAGED_FIELDS = frozenset({"id", "created_at", "updated_at", "merged_into"})
+    #: Fields the store does not take from the caller: the privacy fields are written
+    #: only by ``store/retention.py``.
+    MANAGED_FIELDS = frozenset(
+        {
+            "id",
+            "created_at",
+            "updated_at",
+            "merged_into",
+            "anonymised_at",
+            "anon_age_band",
+            "consent_withdrawn_date",
+        }
+    )
 
     @property
     def full_name(self) -> str:
+        """First and last name; "" for an anonymised resident, whom screens show by a
+        translated label (``ui.models.resident_display_name``)."""
         return " ".join(part for part in (self.first_name, self.last_name) if part)
 
+    @property
+    def is_anonymised(self) -> bool:
+        return bool(self.anonymised_at)
+
     def age_band(self, on_year: int) -> str:
+        """The age band as of ``on_year``; once the year of birth is dropped, the band
+        kept in its place."""
+        if self.birth_year is None and self.anon_age_band:
+            return self.anon_age_band
         return age_band_for(self.birth_year, on_year)
 
     def normalised(self) -> Resident:
@@ -70,6 +102,9 @@ class Resident:
             value = getattr(self, f.name)
             if isinstance(value, str):
                 cleaned[f.name] = " ".join(value.split()) if f.name != "notes" else value.strip()
+        consent_day = parse_day(cleaned.get("consent_date"))
+        if consent_day is not None:  # one spelling per date: 2026-11-29, not 20261129
+            cleaned["consent_date"] = consent_day.isoformat()
         return replace(self, **cleaned)
 
     def problems(self, today: date) -> dict[str, Problem]:
@@ -83,7 +118,8 @@ class Resident:
                     N_("A name is limited to %(count)s characters."), {"count": NAME_MAX_CHARS}
                 )
         if self.birth_year is not None and not (
-            EARLIEST_BIRTH_YEAR <= self.birth_year <= today.year
+            is_whole_number(self.birth_year)
+            and EARLIEST_BIRTH_YEAR <= self.birth_year <= today.year
         ):
             found["birth_year"] = Problem(
                 N_("The year of birth must be between %(first)s and %(last)s."),
@@ -116,6 +152,10 @@ class Resident:
                     "log an anonymous visit instead."
                 )
             )
+        elif parse_day(self.consent_date) is None:
+            found["consent_date"] = Problem(
+                N_("The date of consent is not a date: record the consent again.")
+            )
         return found
 
     def validated(self, today: date) -> Resident:
@@ -137,7 +177,7 @@ class Resident:
         known = {f.name for f in fields(cls)}
         values = {key: value for key, value in row.items() if key in known}
         for name, value in list(values.items()):
-            if value is None and name not in ("birth_year", "merged_into"):
+            if value is None and name not in ("birth_year", "merged_into", "anon_age_band"):
                 values[name] = ""
         return cls(**values)
 

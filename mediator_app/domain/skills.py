@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from mediator_app.domain.codes import CodeList
 from mediator_app.domain.markers import N_
-from mediator_app.domain.validation import Problem, ValidationError
+from mediator_app.domain.validation import Problem, ValidationError, parse_day
 
 SKILL_LEVELS = CodeList(
     "skill_level",
@@ -156,7 +156,7 @@ class Framework:
     def load(cls, path: Path) -> Framework:
         try:
             return cls.from_json(json.loads(path.read_text(encoding="utf-8")))
-        except (OSError, ValueError) as error:
+        except (OSError, ValueError, RecursionError) as error:
             raise FrameworkError(f"{path.name}: {error}") from error
 
 
@@ -230,18 +230,20 @@ class SkillAssessment:
                 )
             elif level not in SKILL_LEVELS:
                 found["ratings"] = Problem(N_("Choose a level from the list."))
-        try:
-            if date.fromisoformat(self.assessed_on) > today:
-                found["assessed_on"] = Problem(N_("An assessment cannot be in the future."))
-        except ValueError:
+        assessed_on = parse_day(self.assessed_on)
+        if assessed_on is None:
             found["assessed_on"] = Problem(N_("Enter the date of the assessment."))
+        elif assessed_on > today:
+            found["assessed_on"] = Problem(N_("An assessment cannot be in the future."))
         return found
 
     def validated(self, framework: Framework, today: date) -> SkillAssessment:
+        """The assessment, its date written ``2026-11-29``; raises ``ValidationError``."""
         problems = self.problems(framework, today)
         if problems:
             raise ValidationError(problems)
-        return self
+        assessed_on = _iso(self.assessed_on)
+        return self if assessed_on == self.assessed_on else replace(self, assessed_on=assessed_on)
 
 
 @dataclass(frozen=True)
@@ -260,12 +262,26 @@ class SkillGoal:
         found: dict[str, Problem] = {}
         if self.item_id not in {item.id for item in framework.items}:
             found["item_id"] = Problem(N_("Choose a skill from the list."))
-        try:
-            if date.fromisoformat(self.target_date) < today:
-                found["target_date"] = Problem(N_("The target date cannot be in the past."))
-        except ValueError:
+        target_date = parse_day(self.target_date)
+        if target_date is None:
             found["target_date"] = Problem(N_("Enter the target date."))
+        elif target_date < today:
+            found["target_date"] = Problem(N_("The target date cannot be in the past."))
         return found
+
+    def validated(self, framework: Framework, today: date) -> SkillGoal:
+        """The goal, its target date written ``2026-11-29``; raises ``ValidationError``."""
+        problems = self.problems(framework, today)
+        if problems:
+            raise ValidationError(problems)
+        return replace(self, target_date=_iso(self.target_date))
+
+
+def _iso(text: str) -> str:
+    """A valid date in the one spelling the store compares: ``2026-11-29``."""
+    day = parse_day(text)
+    assert day is not None, "validated before"
+    return day.isoformat()
 
 
 @dataclass(frozen=True)

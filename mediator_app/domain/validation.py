@@ -4,6 +4,7 @@ mediator understands. Messages are message ids, translated where they are shown.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 
@@ -45,3 +46,20 @@ class ValidationError(ValueError):
     def __init__(self, problems: dict[str, Problem]):
         self.problems = dict(problems)
         super().__init__("; ".join(f"{name}: {p.render()}" for name, p in self.problems.items()))
+
+
+def is_whole_number(value: Any) -> bool:
+    """An ``int`` and not a ``bool``: ``1950.0``, ``NaN`` and ``True`` are not years,
+    capacities or durations, even where Python compares them as numbers."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def parse_day(text: Any) -> date | None:
+    """The date an ISO 8601 text names (``2026-11-29``, ``20261129``, ``2026-W48-7``);
+    ``None`` for anything else. Store ``day.isoformat()``: one spelling per date."""
+    if not isinstance(text, str) or not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None

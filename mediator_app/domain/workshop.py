@@ -11,7 +11,7 @@ from typing import Any
 
 from mediator_app.domain.codes import AGE_BANDS, GENDERS, SOCIAL_STATUSES, THEMES, CodeList
 from mediator_app.domain.markers import N_
-from mediator_app.domain.validation import Problem, ValidationError
+from mediator_app.domain.validation import Problem, ValidationError, is_whole_number
 
 WORKSHOP_LEVELS = CodeList(
     "workshop_level",
@@ -53,12 +53,12 @@ class SheetOptions:
 
 MAX_DURATION_MIN = 600
 MAX_SERIES_LENGTH = 60
-_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+_TIME = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
 
 
 def parse_time(text: str | None) -> time | None:
     """``"09:30"`` as a time; ``None`` for anything else."""
-    if not text or not _TIME.match(text):
+    if not isinstance(text, str) or not _TIME.fullmatch(text):
         return None
     hours, minutes = text.split(":")
     return time(int(hours), int(minutes))
@@ -109,12 +109,15 @@ class Workshop:
             found["themes"] = Problem(N_("Choose themes from the list."))
         if self.level not in WORKSHOP_LEVELS:
             found["level"] = Problem(N_("Choose a level from the list."))
-        if not 0 < self.default_duration_min <= MAX_DURATION_MIN:
+        if not (
+            is_whole_number(self.default_duration_min)
+            and 0 < self.default_duration_min <= MAX_DURATION_MIN
+        ):
             found["default_duration_min"] = Problem(
                 N_("The duration must be between 1 and %(max)s minutes."),
                 {"max": MAX_DURATION_MIN},
             )
-        if not 0 < self.capacity <= MAX_CAPACITY:
+        if not (is_whole_number(self.capacity) and 0 < self.capacity <= MAX_CAPACITY):
             found["capacity"] = Problem(
                 N_("The capacity must be between 1 and %(max)s places."), {"max": MAX_CAPACITY}
             )
@@ -165,7 +168,7 @@ class AnonymousCount:
 
     def problems(self) -> list[Problem]:
         found = []
-        if not 0 < self.count <= MAX_CAPACITY:
+        if not (is_whole_number(self.count) and 0 < self.count <= MAX_CAPACITY):
             found.append(Problem(N_("Count at least one anonymous participant.")))
         for value, codes in (
             (self.gender, GENDERS),
@@ -300,7 +303,7 @@ def series_dates(
 ) -> list[date]:
     """``count`` dates from ``first``, every ``every_weeks`` weeks, stepping over the dates
     in ``skip`` (holidays): skipped dates do not count towards ``count``."""
-    if not 1 <= count <= MAX_SERIES_LENGTH:
+    if not (is_whole_number(count) and 1 <= count <= MAX_SERIES_LENGTH):
         raise ValidationError(
             {
                 "count": Problem(
@@ -316,11 +319,21 @@ def series_dates(
     skipped = set(skip)
     dates: list[date] = []
     day = first
-    while len(dates) < count:
+    while True:
         if day not in skipped:
             dates.append(day)
-        day += timedelta(weeks=every_weeks)
-    return dates
+        if len(dates) == count:
+            return dates
+        try:
+            day += timedelta(weeks=every_weeks)
+        except OverflowError:  # past 9999-12-31: a first date mistyped
+            raise ValidationError(
+                {
+                    "date": Problem(
+                        N_("This series would end after the year 9999: check its first date.")
+                    )
+                }
+            ) from None
 
 
 # Registration rules ----------------------------------------------------------------------

@@ -79,6 +79,9 @@ _LACOOP_FIELDS = (
 
 MAPPING_FORMAT = "passerelle-column-mapping"
 MAPPING_VERSION = 1
+_NOT_A_MAPPING = N_(
+    "The column mapping file %(name)s could not be read: it is not a mapping saved by Passerelle."
+)
 
 #: Words a header may carry that say nothing of its field: articles and prepositions
 #: of the five languages, "n°", and who the column is about.
@@ -316,17 +319,11 @@ def mapping_from_json(text: str, headers: Sequence[object], name: str = "") -> d
     form ``{"A": "last_name", "Prénom": "first_name"}``. Raises ``MappingError``."""
     try:
         document = json.loads(text)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):  # nested past Python's stack
         document = None
     entries = _entries(document)
     if entries is None:
-        raise MappingError(
-            N_(
-                "The column mapping file %(name)s could not be read: it is not a mapping "
-                "saved by Passerelle."
-            ),
-            name=name,
-        )
+        raise MappingError(_NOT_A_MAPPING, name=name)
     by_header = {_header_key(header): index for index, header in enumerate(headers)
                  if _header_key(header)}  # fmt: skip
     mapping: dict[int, str] = {}
@@ -381,4 +378,10 @@ def save_mapping(path: Path, mapping: Mapping[int, str], headers: Sequence[objec
 
 
 def load_mapping(path: Path, headers: Sequence[object]) -> dict[int, str]:
-    return mapping_from_json(path.read_text(encoding="utf-8-sig"), headers, path.name)
+    """The mapping saved in ``path``, fitted to ``headers``; ``MappingError`` for a file
+    that is not one (not even text), ``OSError`` when it cannot be read."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise MappingError(_NOT_A_MAPPING, name=path.name) from error
+    return mapping_from_json(text, headers, path.name)

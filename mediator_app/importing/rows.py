@@ -175,8 +175,10 @@ def birth_year_of(value: CellValue, today: date) -> tuple[int | None, Problem | 
         return _year_of_date(value.date(), _shown(value.date()), today)
     if isinstance(value, date):
         return _year_of_date(value, _shown(value), today)
-    if isinstance(value, int | float):
-        if float(value).is_integer():
+    if isinstance(value, int):  # of any size: a spreadsheet keeps a long run of digits
+        return _year_of_number(value, str(value), today)
+    if isinstance(value, float):
+        if value.is_integer():
             return _year_of_number(int(value), str(int(value)), today)
         return None, _unreadable_date(str(value)), False
     text = str(value).strip()
@@ -216,7 +218,7 @@ def _year_of_number(
         return _year_of_date(day, _shown(day), today)
     if 100 <= number < _FIRST_SERIAL:
         return number, None, False  # a year; Resident checks its range
-    if number < 100:
+    if 0 <= number < 100:
         return (
             None,
             Problem(

@@ -907,13 +907,16 @@ class _AccessDocument(BaseDocTemplate):
 
     def _file_rows(self, resident: dict[str, Any]) -> list[tuple[str, str]]:
         year = resident.get("birth_year")
+        band = age_band_for(year, self.made.year)
+        if year is None and resident.get("anon_age_band"):
+            band = resident["anon_age_band"]  # anonymised: the band kept instead
         return [
             (self._label("first_name"), resident.get("first_name") or _EMPTY),
             (self._label("last_name"), resident.get("last_name") or _EMPTY),
             (self._label("birth_year"), str(year) if year else _EMPTY),
             (
                 self._label("age_band"),
-                self._code(AGE_BANDS, age_band_for(year, self.made.year)),
+                self._code(AGE_BANDS, band),
             ),
             (self._label("gender"), self._code(GENDERS, resident.get("gender"))),
             (

@@ -174,7 +174,11 @@ def _first_seen(store: Store) -> dict[str, str]:
     )
 
 
-_PERSON_COLUMNS = "p.id, p.gender, p.birth_year, p.social_status, p.commune, p.postcode"
+_PERSON_COLUMNS = (
+    "p.id, p.gender, p.birth_year, p.social_status, p.commune, p.postcode, p.anon_age_band"
+)
+#: How many of a query's first columns ``_person`` reads.
+_PERSON_WIDTH = 7
 
 
 def _person(
@@ -185,7 +189,7 @@ def _person(
     pseudonyms: dict[str, str] | None = None,
     **extra: Any,
 ) -> Participant:
-    resident_id, gender, birth_year, status, commune, postcode = row
+    resident_id, gender, birth_year, status, commune, postcode, anon_band = row
     if pseudonyms is None:
         alias = pseudonym(key, resident_id)
     else:
@@ -195,7 +199,11 @@ def _person(
     return Participant(
         key=alias,
         gender=gender or NOT_GIVEN,
-        age_band=age_band_for(birth_year, on_year),
+        # An anonymised resident's year of birth is gone: the band kept in its place
+        # (as of their last activity) stands for it.
+        age_band=age_band_for(birth_year, on_year)
+        if birth_year is not None or not anon_band
+        else anon_band,
         social_status=status or NOT_GIVEN,
         commune=commune or "",
         postcode=postcode or "",
@@ -268,10 +276,7 @@ class _People:
 
     def __init__(self, store: Store, key: bytes, first_seen: dict[str, str]):
         self._rows = {
-            row[0]: row
-            for row in store.conn.execute(
-                "SELECT id, gender, birth_year, social_status, commune, postcode FROM resident"
-            )
+            row[0]: row for row in store.conn.execute(f"SELECT {_PERSON_COLUMNS} FROM resident p")
         }
         self._key = key
         self._first_seen = first_seen
@@ -304,8 +309,9 @@ def _workshops(
          title, themes, level, default_duration) in occurrences:  # fmt: skip
         people = [
             _person(
-                row[:6], int(day[:4]), key, first_seen,
-                attendance=row[6], walk_in=bool(row[7]), registered=row[8] == "registered",
+                row[:_PERSON_WIDTH], int(day[:4]), key, first_seen,
+                attendance=row[_PERSON_WIDTH], walk_in=bool(row[_PERSON_WIDTH + 1]),
+                registered=row[_PERSON_WIDTH + 2] == "registered",
             )
             for row in store.conn.execute(
                 f"SELECT {_PERSON_COLUMNS}, r.attendance, r.walk_in, r.status "

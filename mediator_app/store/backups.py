@@ -44,8 +44,8 @@ BEFORE_RESTORE = ".before-restore-"
 _STAMP_FORMAT = "%Y%m%dT%H%M%SZ"
 _REASON = re.compile(r"[a-z0-9_]+")
 _BACKUP_NAME = re.compile(
-    rf"{re.escape(BACKUP_PREFIX)}(?P<stamp>\d{{8}}T\d{{6}}Z)-(?P<reason>[a-z0-9_]+)"
-    rf"(?:-(?P<sequence>\d+))?{re.escape(BACKUP_SUFFIX)}"
+    rf"{re.escape(BACKUP_PREFIX)}(?P<stamp>[0-9]{{8}}T[0-9]{{6}}Z)-(?P<reason>[a-z0-9_]+)"
+    rf"(?:-(?P<sequence>[0-9]+))?{re.escape(BACKUP_SUFFIX)}"
 )
 #: What SQLite may keep beside a database file while it is open or after a crash.
 _JOURNALS = ("-wal", "-journal")
@@ -207,7 +207,10 @@ def list_backups(folder: Path | str) -> list[BackupInfo]:
             continue
         if not path.is_file():
             continue
-        made_at = datetime.strptime(match["stamp"], _STAMP_FORMAT).replace(tzinfo=UTC)
+        try:
+            made_at = datetime.strptime(match["stamp"], _STAMP_FORMAT).replace(tzinfo=UTC)
+        except ValueError:  # a name like ours, with a time that does not exist
+            continue
         sequence = int(match["sequence"] or 0)
         found.append((made_at, sequence, BackupInfo(path, made_at, match["reason"], size)))
     found.sort(key=lambda item: (item[0], item[1]), reverse=True)
@@ -374,7 +377,7 @@ def _copy_database(
                 # connections neither disturb nor wait for.
                 source.execute("BEGIN")
             source.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
-        except sqlite3.DatabaseError as error:
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
             raise DatabaseUnreadableError(path=str(database)) from error
 
         def on_step(status: int, remaining: int, total: int) -> None:
@@ -409,7 +412,7 @@ def _integrity_ok(path: Path, key: bytes | None = None) -> bool:
         return False
     try:
         return connection.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-    except sqlite3.DatabaseError:
+    except (sqlite3.DatabaseError, UnicodeDecodeError):
         return False
     finally:
         connection.close()
@@ -431,7 +434,7 @@ def _check_backup(path: Path, *, shown_as: Path, key: bytes | None = None) -> No
                     "SELECT name FROM sqlite_master WHERE type = 'table'"
                 )
             }
-        except sqlite3.DatabaseError as error:
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
             raise NotABackupError(path=str(shown_as)) from error
         if version > SCHEMA_VERSION:
             raise NewerBackupError(found=version, supported=SCHEMA_VERSION)
@@ -439,7 +442,7 @@ def _check_backup(path: Path, *, shown_as: Path, key: bytes | None = None) -> No
             raise NotABackupError(path=str(shown_as))
         try:
             damaged = connection.execute("PRAGMA integrity_check").fetchall() != [("ok",)]
-        except sqlite3.DatabaseError:
+        except (sqlite3.DatabaseError, UnicodeDecodeError):
             damaged = True
         if damaged:
             raise DamagedBackupError(path=str(shown_as))
@@ -504,7 +507,7 @@ def _fold_journal_in(database: Path, key: bytes | None = None) -> None:
             busy = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
         finally:
             connection.close()
-    except sqlite3.DatabaseError as error:
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
         if getattr(error, "sqlite_errorcode", 0) & 0xFF in (
             sqlite3.SQLITE_BUSY,
             sqlite3.SQLITE_LOCKED,

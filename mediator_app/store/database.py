@@ -13,7 +13,7 @@ from sqlite_utils import Database
 
 from mediator_app.domain.clock import HybridLogicalClock
 from mediator_app.domain.ids import new_id
-from mediator_app.store import erasure, search
+from mediator_app.store import erasure, retention, search
 from mediator_app.store.changes import ChangeWriter, utc_now
 from mediator_app.store.driver import sqlite3
 from mediator_app.store.errors import (
@@ -53,7 +53,7 @@ class Desk:
 
 
 #: What keeps derived data in step with every applied change, local or received.
-CHANGE_LISTENERS = (search.on_change, erasure.on_change)
+CHANGE_LISTENERS = (search.on_change, erasure.on_change, retention.on_change)
 
 
 class Store:
@@ -248,6 +248,8 @@ def open_store(path: Path | str | None, *, key: bytes | None = None) -> Store:
         if not isinstance(error, sqlite3.OperationalError):
             raise DatabaseUnreadableError(path=str(file_path)) from error
         raise DatabaseUnavailableError(path=str(file_path), reason=str(error)) from error
+    except UnicodeDecodeError as error:  # SQLite quoted damaged bytes in its message
+        raise DatabaseUnreadableError(path=str(file_path)) from error
     except OSError as error:
         reason = getattr(error, "strerror", None) or str(error)
         raise DatabaseUnavailableError(path=str(file_path), reason=reason) from error
@@ -318,7 +320,7 @@ def _check_readable(conn: sqlite3.Connection, path: Path | None) -> None:
     try:
         (version,) = conn.execute("PRAGMA user_version").fetchone()
         conn.execute("SELECT name FROM sqlite_master LIMIT 1").fetchall()
-    except sqlite3.DatabaseError as error:
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
         raise DatabaseUnreadableError(path=str(path)) from error
     if version > SCHEMA_VERSION:
         raise NewerSchemaError(found=version, supported=SCHEMA_VERSION)

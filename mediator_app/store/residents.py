@@ -18,6 +18,10 @@ if TYPE_CHECKING:
 
 _COLUMNS = ", ".join(f.name for f in fields(Resident))
 _NO_EVIDENCE = DuplicateEvidence(False, False, False, False)
+ANONYMISED_NOT_EDITABLE = N_(
+    "This record was anonymised: it can no longer be changed. If the person comes back, "
+    "create a new record."
+)
 
 
 @dataclass(frozen=True)
@@ -68,7 +72,8 @@ class Residents:
     def update(self, resident: Resident, today: date | None = None) -> Resident:
         """Save the edited fields of an existing resident (validated as on create)."""
         valid = resident.validated(today or date.today())
-        self.get(valid.id)
+        if self.get(valid.id).is_anonymised:
+            raise StoreError(ANONYMISED_NOT_EDITABLE)
         with self._store.write() as writer:
             writer.update("resident", valid.id, valid.to_record())
         return self.get(valid.id)
@@ -139,6 +144,8 @@ class Residents:
         source, target = self.get(source_id), self.get(target_id)
         if source.merged_into or target.merged_into:
             raise StoreError(N_("This resident has already been merged into another one."))
+        if source.is_anonymised or target.is_anonymised:
+            raise StoreError(ANONYMISED_NOT_EDITABLE)
         gaps = {
             name: value
             for name, value in source.to_record().items()

@@ -512,5 +512,26 @@ def _privacy(db: Database) -> None:
     )
 
 
+@migrations(name="0008_audit_indexes")
+def _audit_indexes(db: Database) -> None:
+    db.executescript(
+        """
+        -- Which resident a logged row belongs to, for one resident's audit trail and for
+        -- erasure, which blanks every change about them.
+        CREATE INDEX change_log_by_owner
+            ON change_log (json_extract(data, '$.resident_id')) WHERE op = 'insert';
+        -- Who wrote what: the audit trail filtered by mediator.
+        CREATE INDEX change_log_by_author ON change_log (author, hlc);
+        CREATE INDEX audit_event_by_mediator ON audit_event (mediator_id)
+            WHERE mediator_id IS NOT NULL;
+        -- A name taken out of the search index (erased, anonymised, corrected) is
+        -- overwritten in the index's pages, not left until they are merged.
+        INSERT INTO resident_fts (resident_fts, rank) VALUES ('secure-delete', 1);
+
+        PRAGMA user_version = 8;
+        """
+    )
+
+
 #: The highest schema this version of Passerelle reads and writes.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8

@@ -52,7 +52,12 @@ _LAST_ACTIVITY_SQL = (
 
 
 #: The resident fields the index is made of: an edit of another field leaves it as is.
-INDEXED_FIELDS = frozenset({"first_name", "last_name", "phone", "email", "merged_into"})
+INDEXED_FIELDS = frozenset(
+    {"first_name", "last_name", "phone", "email", "merged_into", "anonymised_at"}
+)
+#: Anonymised residents have no name to sort by: they come after everyone, in the order
+#: of their ids (unique, so that the list's pages never overlap).
+ANONYMISED_SORT_PREFIX = "\U0010ffff"
 
 
 def on_change(conn: sqlite3.Connection, change: Change, before: dict[str, Any] | None) -> None:
@@ -98,13 +103,17 @@ def index_resident(conn: sqlite3.Connection, resident_id: str) -> None:
     implicit rowid is not), which is also the FTS row's id.
     """
     row = conn.execute(
-        "SELECT first_name, last_name, phone, email, merged_into FROM resident WHERE id = ?",
+        "SELECT first_name, last_name, phone, email, merged_into, anonymised_at "
+        "FROM resident WHERE id = ?",
         (resident_id,),
     ).fetchone()
     if row is None:
         drop_resident(conn, resident_id)
         return
-    first_name, last_name, phone, email, merged_into = row
+    first_name, last_name, phone, email, merged_into, anonymised_at = row
+    key = sort_key(last_name, first_name)
+    if anonymised_at and not (first_name or last_name):
+        key = ANONYMISED_SORT_PREFIX + resident_id
     shown_id = _final_target(conn, merged_into) if merged_into else resident_id
     (last_activity,) = conn.execute(_LAST_ACTIVITY_SQL, {"resident": resident_id}).fetchone()
     (rowid,) = conn.execute(
@@ -116,7 +125,7 @@ def index_resident(conn: sqlite3.Connection, resident_id: str) -> None:
         (
             resident_id,
             shown_id,
-            sort_key(last_name, first_name),
+            key,
             normalise_phone(phone),
             normalise_email(email),
             last_activity,

@@ -3,6 +3,7 @@ the follow-ups due."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass, fields, replace
 from datetime import date
@@ -51,8 +52,12 @@ class Sessions:
         return self.get(session_id)
 
     def update(self, session: SupportSession, today: date | None = None) -> SupportSession:
+        """Save an edited session, validated as on create; a resident who is not on this
+        desk is refused with ``NotFoundError``."""
         valid = session.validated(today or date.today())
         self.get(valid.id)
+        if valid.resident_id is not None:
+            valid = replace(valid, resident_id=self._store.residents.shown(valid.resident_id))
         with self._store.write() as writer:
             writer.update("support_session", valid.id, valid.to_record())
         return self.get(valid.id)
@@ -65,7 +70,9 @@ class Sessions:
         if original.follow_up_needed and original.follow_up_date:
             # The same delay after the new date as after the original one.
             delay = date.fromisoformat(original.follow_up_date) - date.fromisoformat(original.date)
-            follow_up = (day + delay).isoformat()
+            # Past 9999-12-31 there is no date: the copy is refused for want of one.
+            with contextlib.suppress(OverflowError):
+                follow_up = (day + delay).isoformat()
         copy = replace(
             original,
             id="",

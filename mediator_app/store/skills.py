@@ -20,7 +20,6 @@ from mediator_app.domain.skills import (
     observations_from_sessions,
     progress_timeline,
 )
-from mediator_app.domain.validation import ValidationError
 from mediator_app.paths import resources_dir
 from mediator_app.store.errors import NotFoundError
 
@@ -153,9 +152,7 @@ class Skills:
 
     def add_goal(self, goal: SkillGoal, today: date | None = None) -> SkillGoal:
         framework = self.registry.get(goal.framework, goal.framework_version)
-        problems = goal.problems(framework, today or date.today())
-        if problems:
-            raise ValidationError(problems)
+        goal = goal.validated(framework, today or date.today())
         resident_id = self._store.residents.shown(goal.resident_id)
         with self._store.write() as writer:
             goal_id = writer.insert(

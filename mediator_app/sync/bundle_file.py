@@ -318,7 +318,7 @@ class OpenedBundle:
             for line in source:
                 try:
                     change = json.loads(line)
-                except ValueError as error:
+                except (ValueError, RecursionError) as error:  # or nested too deep
                     raise BundleError("damaged") from error
                 if not isinstance(change, dict):
                     raise BundleError("damaged")
@@ -369,7 +369,7 @@ class OpenedBundle:
         self._manifest_bytes = data
         try:
             manifest = json.loads(data.decode("utf-8"))
-        except ValueError as error:  # UnicodeDecodeError is one
+        except (ValueError, RecursionError) as error:  # UnicodeDecodeError is a ValueError
             raise BundleError("damaged") from error
         if not isinstance(manifest, dict) or manifest.get("format") != BUNDLE_FORMAT:
             raise BundleError("damaged")

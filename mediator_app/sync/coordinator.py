@@ -27,6 +27,7 @@ from mediator_app.domain.validation import MessageError
 from mediator_app.reports.activities import Activity, activities_between
 from mediator_app.store import Store
 from mediator_app.store.changes import utc_now
+from mediator_app.store.driver import sqlite3
 from mediator_app.store.schema import SCHEMA_VERSION
 from mediator_app.sync.bundle_file import BundleError, open_bundle, write_bundle
 from mediator_app.sync.exchange import MIN_READER_SCHEMA
@@ -34,7 +35,8 @@ from mediator_app.sync.keys import desk_keys, peer, recipients_for
 from mediator_app.sync.transports import BUNDLE_SUFFIX
 
 COORDINATOR_KIND = "coordinator"
-_PERIOD = re.compile(r"^(\d{4})-(?:(0[1-9]|1[0-2])|Q([1-4]))$")
+#: ASCII digits only: a period's label names files and is compared as text.
+_PERIOD = re.compile(r"([0-9]{4})-(?:(0[1-9]|1[0-2])|Q([1-4]))")
 
 
 class ExportError(MessageError):
@@ -50,8 +52,8 @@ class Period:
     @classmethod
     def parse(cls, text: str) -> Period:
         """``YYYY-MM`` (a month) or ``YYYY-Qn`` (a quarter)."""
-        found = _PERIOD.match(text.strip())
-        if not found:
+        found = _PERIOD.fullmatch(text.strip())
+        if not found or found.group(1) == "0000":  # the calendar starts in year 1
             raise ExportError(
                 N_("%(text)s is not a period: write a month (2026-11) or a quarter (2026-Q4)."),
                 text=text,
@@ -137,7 +139,8 @@ def import_export(store: Store, path: Path) -> ImportedExport:
             raise ExportError(
                 N_("This is a bundle between desks, not an export for the coordinator.")
             )
-        if int(manifest.get("min_reader_schema", 0)) > SCHEMA_VERSION:
+        _check_export_manifest(manifest)
+        if manifest.get("min_reader_schema", 0) > SCHEMA_VERSION:
             raise BundleError("too_new")
         centre, period = str(manifest["centre_id"]), str(manifest["period"])
         held = store.conn.execute(
@@ -155,19 +158,27 @@ def import_export(store: Store, path: Path) -> ImportedExport:
                 )
             for line in opened.changes():
                 kind = line.pop("type", None)
-                if kind == "activity":
-                    Activity.from_record(line)  # refuses a malformed record
-                    store.conn.execute(
-                        "INSERT INTO coord_activity (centre_id, period, activity_id, date, record)"
-                        " VALUES (?, ?, ?, ?, ?)",
-                        (centre, period, line["id"], line["date"], json.dumps(line)),
-                    )
-                    count += 1
-                elif kind == "progress":
-                    store.conn.execute(
-                        "INSERT INTO coord_progress (centre_id, period, record) VALUES (?, ?, ?)",
-                        (centre, period, json.dumps(line)),
-                    )
+                try:
+                    if kind == "activity":
+                        Activity.from_record(line)  # refuses a malformed record
+                        if not (isinstance(line["id"], str) and isinstance(line["date"], str)):
+                            raise TypeError("an activity's id and date are texts")
+                        store.conn.execute(
+                            "INSERT INTO coord_activity (centre_id, period, activity_id, date, "
+                            "record) VALUES (?, ?, ?, ?, ?)",
+                            (centre, period, line["id"], line["date"], json.dumps(line)),
+                        )
+                        count += 1
+                    elif kind == "progress":
+                        store.conn.execute(
+                            "INSERT INTO coord_progress (centre_id, period, record) "
+                            "VALUES (?, ?, ?)",
+                            (centre, period, json.dumps(line)),
+                        )
+                except (KeyError, TypeError, ValueError, sqlite3.IntegrityError) as error:
+                    # Signed by an enrolled desk, yet not what this version writes: a
+                    # fault of that desk. The transaction is rolled back.
+                    raise BundleError("damaged") from error
             store.conn.execute(
                 "INSERT INTO coord_export (centre_id, period, centre_name, country, start, end, "
                 "bundle_id, origin_desk, made_at, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
@@ -177,6 +188,17 @@ def import_export(store: Store, path: Path) -> ImportedExport:
                  manifest["created_at"], utc_now()),
             )  # fmt: skip
     return ImportedExport(name, period, "replaced" if held else "imported", count)
+
+
+def _check_export_manifest(manifest: dict[str, Any]) -> None:
+    """Refuse (``BundleError("damaged")``) a signed manifest without the fields this
+    version writes, or with fields of another type."""
+    texts = ("centre_id", "period", "start", "end", "bundle_id", "origin_desk", "created_at")
+    version = manifest.get("min_reader_schema", 0)
+    if not all(isinstance(manifest.get(name), str) for name in texts) or not (
+        isinstance(version, int) and not isinstance(version, bool)
+    ):
+        raise BundleError("damaged")
 
 
 def _centre_desk_key(store: Store):

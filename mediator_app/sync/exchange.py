@@ -98,11 +98,41 @@ def change_from_record(record: dict[str, Any]) -> Change:
             author=record.get("author"),
             base=decode_base(json.dumps(record["base"])) if record.get("base") else None,
         )
-    except (KeyError, TypeError, ValueError) as error:
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError, OverflowError) as error:
         raise MergeError(f"malformed change: {error}") from error
     if change.op not in ("insert", "update", "delete"):
         raise MergeError(f"unknown operation {change.op!r}")
+    if not (_is_count(change.hlc) and _is_count(change.seq) and change.seq > 0):
+        raise MergeError(f"stamp or sequence number out of range in {change.row_id!r}")
+    if not isinstance(change.author, str | None):
+        raise MergeError(f"malformed author in {change.row_id!r}")
     return change
+
+
+def _is_count(value: Any) -> bool:
+    """A whole number that SQLite's INTEGER holds, not below zero."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**63
+
+
+def _check_manifest(manifest: dict[str, Any]) -> None:
+    """Refuse a manifest whose fields do not have the shape this version writes: a
+    signed bundle from a faulty desk must be refused, not break the import."""
+    ranges = manifest.get("ranges") or {}
+    acks = manifest.get("acks") or {}
+    well_formed = (
+        isinstance(manifest.get("bundle_id"), str)
+        and isinstance(manifest.get("kind", "replication"), str)
+        and _is_count(manifest.get("min_reader_schema", 0))
+        and isinstance(ranges, dict)
+        and all(
+            isinstance(span, list) and len(span) == 2 and all(map(_is_count, span))
+            for span in ranges.values()
+        )
+        and isinstance(acks, dict)
+        and all(map(_is_count, acks.values()))
+    )
+    if not well_formed:
+        raise ExchangeError("damaged", N_("This file is damaged or is not a Passerelle bundle."))
 
 
 def acknowledged(store: Store, peer_ids: Iterable[str]) -> dict[str, int]:
@@ -170,6 +200,7 @@ def plan(store: Store, manifest: dict[str, Any]) -> Plan:
     """What importing a bundle with this manifest would do; ``ExchangeError`` if it
     must be refused."""
     desk = store.ensure_desk()
+    _check_manifest(manifest)
     if manifest.get("kind", "replication") != "replication":
         raise ExchangeError(
             "wrong_kind", N_("This is an export for the coordinator, not a bundle for a desk.")
@@ -180,7 +211,7 @@ def plan(store: Store, manifest: dict[str, Any]) -> Plan:
             N_("This bundle belongs to another centre (%(name)s): it is not for this desk."),
             name=str(manifest.get("origin_name") or "?"),
         )
-    if int(manifest.get("min_reader_schema", 0)) > SCHEMA_VERSION:
+    if manifest.get("min_reader_schema", 0) > SCHEMA_VERSION:
         raise ExchangeError(
             "too_new",
             N_("This bundle was made by a newer version of Passerelle. Update this desk first."),
@@ -194,7 +225,7 @@ def plan(store: Store, manifest: dict[str, Any]) -> Plan:
     held = held_sequences(store.conn)
     ranges = manifest.get("ranges") or {}
     for origin, (low, _high) in sorted(ranges.items()):
-        if int(low) > held.get(origin, 0) + 1:
+        if low > held.get(origin, 0) + 1:
             return Plan("wait", origin, held.get(origin, 0) + 1)
     return Plan("apply")
 
@@ -214,7 +245,7 @@ def apply_bundle(
         store.conn.executemany(
             "INSERT INTO sync_ack (peer_id, origin_desk, seq) VALUES (?, ?, ?) "
             "ON CONFLICT (peer_id, origin_desk) DO UPDATE SET seq = MAX(seq, excluded.seq)",
-            [(origin, desk, int(seq)) for desk, seq in (manifest.get("acks") or {}).items()],
+            [(origin, desk, seq) for desk, seq in (manifest.get("acks") or {}).items()],
         )
         log_bundle(store, bundle_id, "in", file_name, origin, "applied", "", stats.applied)
     return ImportResult(bundle_id, "applied", stats)

@@ -172,7 +172,7 @@ class DeskCard:
             raise CardError(NOT_A_CARD)
         try:
             fields = json.loads(data.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as error:
+        except (ValueError, RecursionError) as error:  # not UTF-8 JSON, or nested too deep
             raise CardError(NOT_A_CARD) from error
         if not isinstance(fields, dict) or fields.get("format") != CARD_FORMAT:
             raise CardError(NOT_A_CARD)

@@ -72,14 +72,24 @@ def changes_after(conn: sqlite3.Connection, held: dict[str, int]) -> Iterator[Ch
 
 def merge_changes(store: Store, changes: Iterable[Change]) -> MergeStats:
     """Apply received changes in order; see the module's note. Raises ``MergeError``
-    on a gap in a desk's sequence numbers."""
+    on a gap in a desk's sequence numbers, and for a change this database cannot hold
+    (a field it does not have, a value of another type, a broken constraint)."""
+    try:
+        return _merge_changes(store, changes)
+    except sqlite3.IntegrityError as error:  # NOT NULL, FOREIGN KEY, CHECK, UNIQUE
+        raise MergeError(f"a change breaks a rule of the database: {error}") from error
+
+
+def _merge_changes(store: Store, changes: Iterable[Change]) -> MergeStats:
     conn = store.conn
     held = held_sequences(conn)
     stats = MergeStats()
     highest_stamp = 0
+    columns: dict[str, dict[str, str]] = {}
     for change in changes:
         if change.table_name not in SYNCED_TABLES:
             raise MergeError(f"unknown table {change.table_name!r}")
+        _check_fields(conn, change, columns)
         already = held.get(change.desk_id, 0)
         if change.seq <= already:
             stats.already_held += 1
@@ -108,6 +118,44 @@ def merge_changes(store: Store, changes: Iterable[Change]) -> MergeStats:
     if highest_stamp:
         store.observe_clock(highest_stamp)
     return stats
+
+
+#: The range of SQLite's INTEGER.
+_SMALLEST_INTEGER, _LARGEST_INTEGER = -(2**63), 2**63 - 1
+
+
+def _check_fields(
+    conn: sqlite3.Connection, change: Change, columns: dict[str, dict[str, str]]
+) -> None:
+    """Refuse (``MergeError``) a change naming a field its table does not have, or
+    giving one a value its column cannot hold: a list where text is kept, text where a
+    number is. ``columns`` caches each table's declared column types."""
+    if change.table_name not in columns:
+        columns[change.table_name] = {
+            name: declared.upper()
+            for _cid, name, declared, *_rest in conn.execute(
+                f'PRAGMA table_info("{change.table_name}")'
+            )
+        }
+    declared = columns[change.table_name]
+    spec = SYNCED_TABLES[change.table_name]
+    for name, value in change.data.items():
+        if name == "id" or name not in declared:
+            raise MergeError(f"{change.table_name} has no field {name!r}")
+        if value is None:
+            continue  # a NOT NULL column refuses it as a broken constraint
+        if name in spec.json_fields:
+            fits = isinstance(value, list | dict)
+        elif declared[name] == "INTEGER":
+            fits = isinstance(value, int) and _SMALLEST_INTEGER <= value <= _LARGEST_INTEGER
+        elif declared[name] == "TEXT":
+            fits = isinstance(value, str)
+        else:
+            fits = isinstance(value, str | int | float) and not (
+                isinstance(value, int) and not _SMALLEST_INTEGER <= value <= _LARGEST_INTEGER
+            )
+        if not fits:
+            raise MergeError(f"{change.table_name}.{name} cannot hold {type(value).__name__}")
 
 
 def _dropped(conn: sqlite3.Connection, change: Change) -> bool:

@@ -19,6 +19,7 @@ from mediator_app.store.database import is_encrypted
 from mediator_app.store.encryption import encrypt_database, encrypt_desk
 from mediator_app.store.keyring import Keyring, keyring_path, read_keyring
 from mediator_app.store.mediators import add_mediator
+from mediator_app.ui.error_handler import install_error_handler
 from mediator_app.ui.first_run import FirstRunDialog
 from mediator_app.ui.lock import DeskLock
 from mediator_app.ui.main_window import MainWindow
@@ -74,18 +75,18 @@ class DeskApp:
         self.window.language_change_requested.connect(self.change_language)
         self.window.lock_requested.connect(self.lock.lock)
         self.window.encryption_requested.connect(self.encrypt)
+        self.window.restore_requested.connect(self.restore)
         self.window.settings_changed.connect(
             lambda: self.lock.set_idle_minutes(_idle_minutes(self.settings))
         )
         self.window.show()
         return self.window
 
-    def encrypt(self, mediator_id: str, passphrase: str) -> None:
-        """Encrypt the clear database for this mediator, then reopen it with its key in a
-        new window; on refusal, the database stays as it was and opens again."""
+    def _close_database(self) -> Path | None:
+        """Close the window, the worker and the store: the file may then be replaced."""
         path = self.store.path
         if path is None:
-            return
+            return None
         if self.window is not None:  # nothing may read the old connection any more
             self.window.close()
             self.window.deleteLater()
@@ -93,6 +94,49 @@ class DeskApp:
             QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         self.worker.stop()
         self.store.close()
+        return path
+
+    def _reopen(self, path: Path, key: bytes | None, mediator_id: str | None) -> None:
+        self.store = open_store(path, key=key)
+        if mediator_id is not None:
+            self.store.mediator_id = mediator_id
+        self.worker = DatabaseWorker(path, self.store.mediator_id, key=key)
+        self.lock.set_store(self.store)
+        self.show_window()
+
+    def restore(self, backup: Path) -> None:
+        """Put ``backup`` in place of the database (the current one kept aside) and
+        reopen; a refused backup changes nothing and the database opens again."""
+        key, mediator_id = self.store.key, self.store.mediator_id
+        path = self._close_database()
+        if path is None:
+            return
+        from mediator_app.store.backups import restore
+
+        problem = None
+        try:
+            kept = restore(path, backup, key=key)
+        except StoreError as error:
+            problem = error.render(_)
+        except OSError as error:
+            problem = error.strerror or str(error)
+        self._reopen(path, key, mediator_id)
+        if problem is not None:
+            QMessageBox.critical(self.window, APP_NAME, problem)
+        else:
+            message = _("The backup %(name)s is back in place.") % {"name": backup.name}
+            if kept is not None:
+                message += " " + _("The database it replaced is kept as %(name)s.") % {
+                    "name": kept.name
+                }
+            QMessageBox.information(self.window, APP_NAME, message)
+
+    def encrypt(self, mediator_id: str, passphrase: str) -> None:
+        """Encrypt the clear database for this mediator, then reopen it with its key in a
+        new window; on refusal, the database stays as it was and opens again."""
+        path = self._close_database()
+        if path is None:
+            return
         key, problem = None, None
         try:
             key = encrypt_desk(path, mediator_id, passphrase)
@@ -100,12 +144,7 @@ class DeskApp:
             problem = error.render(_)
         except OSError as error:
             problem = error.strerror or str(error)
-        self.store = open_store(path, key=key)
-        if key is not None:
-            self.store.mediator_id = mediator_id
-        self.worker = DatabaseWorker(path, self.store.mediator_id, key=key)
-        self.lock.set_store(self.store)
-        self.show_window()
+        self._reopen(path, key, mediator_id if key is not None else None)
         if problem is not None:
             QMessageBox.critical(self.window, APP_NAME, problem)
         else:
@@ -251,6 +290,21 @@ def run_gui(
     database: Path | None, settings: Settings, *, demo: bool = False, language: str | None = None
 ) -> int:
     app = make_application()
+    errors = install_error_handler(app)  # and the log, which holds no personal data
+    try:
+        return _run(app, database, settings, demo=demo, language=language)
+    finally:
+        errors.uninstall()
+
+
+def _run(
+    app: QApplication,
+    database: Path | None,
+    settings: Settings,
+    *,
+    demo: bool,
+    language: str | None,
+) -> int:
     apply_language(app, language or settings["language"] or DEFAULT_LANGUAGE)
     path = database or Path(settings["last_database"] or paths.default_database_path())
     if demo and not path.exists() and not _make_demo_database(path):

@@ -87,6 +87,7 @@ from mediator_app.importing.mapping import (
 from mediator_app.importing.plan import ImportPlan, Outcome, PlannedRow, preview
 from mediator_app.importing.reading import CellValue, Table, read_table
 from mediator_app.store import Store
+from mediator_app.ui.error_handler import unexpected_error_text
 from mediator_app.ui.models import AnyIndex, ColumnsTableModel
 from mediator_app.ui.session_dialog import from_qdate, to_qdate
 from mediator_app.ui.widgets import (
@@ -1360,7 +1361,7 @@ def _decision_choices() -> list[tuple[str, str]]:
 def _error_text(error: BaseException) -> str:
     if isinstance(error, MessageError):
         return error.render(_)
-    return _("An unexpected error occurred: %(error)s") % {"error": error}
+    return unexpected_error_text(error)
 
 
 def _file_error_text(path: Path, error: BaseException) -> str:

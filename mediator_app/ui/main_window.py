@@ -80,6 +80,8 @@ class MainWindow(QMainWindow):
     settings_changed = Signal()
     #: Encrypt this clear database for (mediator id, passphrase): the app reopens it.
     encryption_requested = Signal(str, str)
+    #: Put this backup file in place of the database: the app closes and reopens it.
+    restore_requested = Signal(Path)
 
     def __init__(self, store: Store, worker: DatabaseWorker, settings: Settings):
         super().__init__()
@@ -240,6 +242,14 @@ class MainWindow(QMainWindow):
                        "open_accounts"),
             ActionSpec("encrypt", _("&Encrypt the database…"), QKeySequence(),
                        "encrypt_database"),
+            ActionSpec("consent_register", _("Consent &register…"), QKeySequence(),
+                       "open_consent_register"),
+            ActionSpec("restore", _("Restore a &backup…"), QKeySequence(), "restore_backup"),
+            ActionSpec("audit", _("&Audit trail…"), QKeySequence(), "open_audit_trail"),
+            ActionSpec("retention", _("Re&tention review…"), QKeySequence(),
+                       "open_retention_review"),
+            ActionSpec("withdraw_consent", _("&Withdraw the resident's consent…"),
+                       QKeySequence(), "withdraw_consent"),
         )  # fmt: skip
         menus = {
             _("&File"): ("new_resident", "import_residents", "", "sync_now", "sync", "conflicts",
@@ -247,7 +257,8 @@ class MainWindow(QMainWindow):
             _("&Desk"): ("find", "log_session", "anonymous_visit", "edit_resident", "today", "",
                          "assess", "goals", "passport", "", "statistics", "",
                          "erase_resident"),
-            _("Pri&vacy"): ("lock", "", "accounts", "encrypt"),
+            _("Pri&vacy"): ("lock", "", "consent_register", "withdraw_consent", "retention",
+                             "audit", "", "accounts", "encrypt", "restore"),
             # The workshops page owns its actions ("" is a separator).
             _("W&orkshops"): ("workshops", "", "new_workshop", "edit_workshop", "schedule",
                               "move", "cancel_occurrence", "", "register", "register_series",
@@ -620,8 +631,18 @@ class MainWindow(QMainWindow):
 
     def edit_resident(self) -> None:
         resident = self.resident_file.resident
-        if resident is not None:
+        if resident is not None and not self._anonymised_say(resident):
             self._edit_resident_dialog(resident, is_new=False)
+
+    def _anonymised_say(self, resident: Resident) -> bool:
+        """Whether ``resident`` is anonymised (their file is kept for the figures only);
+        if so, says what to do instead."""
+        if not resident.is_anonymised:
+            return False
+        self.statusBar().showMessage(
+            _("This file is anonymised: press Ctrl+Shift+L to log an anonymous visit."), 8000
+        )
+        return True
 
     def _edit_resident_dialog(self, resident: Resident, *, is_new: bool) -> None:
         desk = self._store.desk
@@ -631,6 +652,7 @@ class MainWindow(QMainWindow):
             resident=resident if not is_new else None,
             collected_by=self._mediator_name(),
             language=desk.language if desk else "fr",
+            centre_name=desk.centre_name if desk else "",
         )
         if is_new:
             dialog.first_name.setText(resident.first_name)
@@ -718,6 +740,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(
                 _("Find a resident first, or press Ctrl+Shift+L for an anonymous visit."), 5000
             )
+            return
+        if self._anonymised_say(resident):
             return
         self._session_dialog(resident.id, resident.full_name, None)
 
@@ -897,6 +921,45 @@ class MainWindow(QMainWindow):
         dialog = EncryptDialog(self, self._store)
         if dialog.exec() and dialog.mediator_id:
             self.encryption_requested.emit(dialog.mediator_id, dialog.passphrase.text())
+
+    def restore_backup(self) -> None:
+        from mediator_app.store.backups import backup_folder
+        from mediator_app.ui.restore_dialog import RestoreDialog
+
+        if self._store.path is None or not self._admin_or_say():
+            return
+        dialog = RestoreDialog(self, backup_folder(self._store.path))
+        if dialog.exec() and dialog.chosen is not None:
+            self.restore_requested.emit(dialog.chosen)
+
+    def open_retention_review(self) -> None:
+        from mediator_app.ui.retention_dialog import RetentionDialog
+
+        if self._admin_or_say():
+            self._open_dialog(
+                RetentionDialog(self._store, self._worker, self, settings=self._settings)
+            )
+
+    def withdraw_consent(self) -> None:
+        from mediator_app.ui.retention_dialog import withdraw_consent_interactively
+
+        resident_id = self._open_resident_or_say()
+        if resident_id is not None:
+            withdraw_consent_interactively(self, self._store, resident_id, worker=self._worker)
+
+    def open_audit_trail(self) -> None:
+        from mediator_app.ui.audit_dialog import open_audit_trail
+
+        open_audit_trail(
+            self, self._store, can_read=is_admin_or_open(self._store), open_dialog=self._open_dialog
+        )
+
+    def open_consent_register(self) -> None:
+        from mediator_app.ui.consent_dialog import ConsentRegisterDialog
+
+        dialog = ConsentRegisterDialog(self._store, self)
+        self._worker.changed.connect(dialog.on_data_changed)
+        self._open_dialog(dialog)
 
     def open_settings(self) -> None:
         from mediator_app.ui.settings_dialog import SettingsDialog

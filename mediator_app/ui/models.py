@@ -30,6 +30,10 @@ RECORD_ROLE = Qt.ItemDataRole.UserRole + 2
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
+#: What a screen shows in place of the name of a resident whose identity was dropped
+#: (``store/retention.py``): their record and figures stay, their name does not.
+ANONYMISED_RESIDENT = N_("Anonymised resident")
+
 
 class _PersonRow(Protocol):
     id: str
@@ -38,6 +42,18 @@ class _PersonRow(Protocol):
     birth_year: int | None
     commune: str
     last_activity: str | None
+
+
+class _Named(Protocol):
+    first_name: str
+    last_name: str
+
+
+def resident_display_name(person: _Named) -> str:
+    """A resident's name as screens show it: first and last name, or "Anonymised
+    resident" (translated) for a record that has no name left."""
+    full_name = " ".join(part for part in (person.first_name, person.last_name) if part)
+    return full_name or _(ANONYMISED_RESIDENT)
 
 
 def theme_labels(codes: Sequence[str], code_list: CodeList = THEMES) -> str:
@@ -186,6 +202,8 @@ class ResidentListModel(ColumnsTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             column = index.column()
             if column == 0:
+                if not (record.last_name or record.first_name):
+                    return _(ANONYMISED_RESIDENT)
                 return record.last_name
             if column == 1:
                 return record.first_name
@@ -312,8 +330,16 @@ class SessionListModel(ColumnsTableModel):
 def today_cell(entry: SessionWithResident, column: int) -> str:
     session = entry.session
     if column == 0:
-        return entry.resident_name or _("Anonymous visit")
+        return _resident_of(entry)
     return _session_cell(session, column)
+
+
+def _resident_of(entry: SessionWithResident) -> str:
+    if entry.resident_name:
+        return entry.resident_name
+    if entry.session.resident_id is not None:
+        return _(ANONYMISED_RESIDENT)
+    return _("Anonymous visit")
 
 
 TODAY_COLUMNS = (N_("Resident"), N_("Themes"), N_("Duration"), N_("Autonomy"), N_("Follow-up"))
@@ -324,7 +350,7 @@ def follow_up_cell(entry: SessionWithResident, column: int) -> str:
     if column == 0:
         return format_date(session.follow_up_date) if session.follow_up_date else ""
     if column == 1:
-        return entry.resident_name or _("Anonymous visit")
+        return _resident_of(entry)
     if column == 2:
         return theme_labels(session.themes)
     if column == 3:

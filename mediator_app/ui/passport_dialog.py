@@ -38,14 +38,17 @@ def write_passport_pdf(
     store: Store, resident_id: str, language: str, encouragement: str, output: Path
 ) -> int:
     """Build the passport and write it to ``output``; returns its pages. Runs on the
-    worker."""
+    worker. Once written, the audit trail records it as printed."""
     from mediator_app.reports.passport import write_passport
     from mediator_app.reports.passports import passport_for_resident
+    from mediator_app.store import audit
 
     passport = passport_for_resident(
         store, resident_id, language=language, encouragement=encouragement
     )
-    return write_passport(passport, output)
+    pages = write_passport(passport, output)
+    audit.record(store, audit.PRINT, store.residents.shown(resident_id), audit.PASSPORT)
+    return pages
 
 
 def print_passport_job(

@@ -1,5 +1,10 @@
 """The resident form: minimal data, consent first, probable duplicates shown before a new
-record is saved. The dialog validates; the caller saves."""
+record is saved. The dialog validates; the caller saves.
+
+Consent is recorded with the version of the information text in force and the language
+it was shown in: "Show the information text…" opens it (and the form to print) in the
+resident's language, and the language shown becomes the one recorded.
+"""
 
 from __future__ import annotations
 
@@ -26,10 +31,12 @@ from PySide6.QtWidgets import (
 )
 
 from mediator_app.domain.codes import GENDERS, SOCIAL_STATUSES
+from mediator_app.domain.consent import ConsentTextError, ConsentTexts
 from mediator_app.domain.resident import CONSENT_TEXT_VERSION, NAME_MAX_CHARS, Consent, Resident
 from mediator_app.domain.validation import Problem
 from mediator_app.i18n import N_, _, format_date
 from mediator_app.store.residents import ProbableDuplicate
+from mediator_app.ui.consent_dialog import ConsentTextDialog, installed_consent_texts
 from mediator_app.ui.session_dialog import NOTES_WARNING_STYLE, code_combo
 from mediator_app.ui.widgets import (
     WARNING_SIGN,
@@ -51,6 +58,10 @@ class ResidentDialog(QDialog):
     ``find_duplicates`` returns the probable duplicates of a record; for a new resident
     they are shown before saving. After ``exec()``, either ``result_resident`` holds the
     validated record, or ``open_existing_id`` the duplicate the mediator chose to open.
+
+    ``language`` is the centre's; ``centre_name`` is printed on the consent form and
+    named in the information text. ``texts`` are the installed versions of the text
+    unless given.
     """
 
     def __init__(
@@ -61,7 +72,9 @@ class ResidentDialog(QDialog):
         resident: Resident | None = None,
         collected_by: str = "",
         language: str = "fr",
+        centre_name: str = "",
         today: date | None = None,
+        texts: ConsentTexts | None = None,
     ):
         super().__init__(parent)
         self.setObjectName("residentDialog")
@@ -71,6 +84,18 @@ class ResidentDialog(QDialog):
         self._is_new = resident is None
         self._collected_by = collected_by
         self._language = language
+        self._centre_name = centre_name
+        self._texts = texts
+        if self._texts is None:
+            try:
+                self._texts = installed_consent_texts()
+            except ConsentTextError:
+                self._texts = None  # a broken installation: the version id still records
+        #: The version of the information text recorded with a consent given now.
+        self.consent_version = (
+            self._texts.current(self._today).version if self._texts else CONSENT_TEXT_VERSION
+        )
+        self.consent_text_dialog: ConsentTextDialog | None = None
         self._duplicates_acknowledged = False
         self.result_resident: Resident | None = None
         self.open_existing_id: str | None = None
@@ -144,13 +169,21 @@ class ResidentDialog(QDialog):
                 "The resident has been given the information text (version %(version)s) "
                 "and agrees that these details are kept to help them."
             )
-            % {"version": CONSENT_TEXT_VERSION}
+            % {"version": self.consent_version}
         )
         consent_text.setWordWrap(True)
+        self.show_text_button = QPushButton(_("S&how the information text…"))
+        self.show_text_button.setAutoDefault(False)
+        self.show_text_button.setEnabled(self._texts is not None)
+        self.show_text_button.clicked.connect(self._on_show_text)
         self.consent_check = QCheckBox(_("Consent g&iven"))
         self.consent_check.setAccessibleDescription(consent_text.text())
+        self.renew_check = QCheckBox(_("Consent &renewed with the current text"))
+        self.renew_check.hide()
         consent_layout.addWidget(consent_text)
+        consent_layout.addWidget(self.show_text_button, 0, Qt.AlignmentFlag.AlignLeft)
         consent_layout.addWidget(self.consent_check)
+        consent_layout.addWidget(self.renew_check)
         self.consent_language = QComboBox()
         for code, name in RESIDENT_LANGUAGES.items():
             self.consent_language.addItem(name, code)
@@ -225,28 +258,43 @@ class ResidentDialog(QDialog):
         self.phone.setText(resident.phone)
         self.email.setText(resident.email)
         self.notes.setPlainText(resident.notes)
-        self.consent_check.setChecked(bool(resident.consent_date))
+        self.consent_check.setChecked(_consent_stands(resident))
         language = resident.consent_language or self._language
         self.consent_language.setCurrentIndex(max(self.consent_language.findData(language), 0))
-        if resident.consent_date:
+        if resident.consent_withdrawn_date:
+            # Nothing identified is kept without consent: only a new one allows it.
             self.consent_details.setText(
-                _("Recorded on %(date)s by %(who)s (text version %(version)s).")
-                % {
-                    "date": format_date(resident.consent_date),
-                    "who": resident.consent_collected_by or "—",
-                    "version": resident.consent_version or "—",
-                }
+                _(
+                    "Consent withdrawn on %(date)s. Keep these details only if the resident "
+                    "consents again: show them the information text."
+                )
+                % {"date": format_date(resident.consent_withdrawn_date)}
             )
+        elif resident.consent_date:
+            details = _("Recorded on %(date)s by %(who)s (text version %(version)s).") % {
+                "date": format_date(resident.consent_date),
+                "who": resident.consent_collected_by or "—",
+                "version": resident.consent_version or "—",
+            }
+            if resident.consent_version != self.consent_version:
+                details += " " + _(
+                    "The current text is version %(version)s: show it to the resident, "
+                    "and tick below if they agree again."
+                ) % {"version": self.consent_version}
+                self.renew_check.show()
+            self.consent_details.setText(details)
 
     def current_resident(self) -> Resident:
         """The record as the form shows it now (not yet validated)."""
         year_text = self.birth_year.text().strip()
         consent_fields: dict[str, str] = {}
-        if self.consent_check.isChecked() and not self._original.consent_date:
+        renewed = self.renew_check.isVisibleTo(self) and self.renew_check.isChecked()
+        if self.consent_check.isChecked() and (not _consent_stands(self._original) or renewed):
             consent_fields = Consent(
                 collected_on=self._today,
                 collected_by=self._collected_by,
                 language=self.consent_language.currentData(),
+                text_version=self.consent_version,
             ).as_fields()
         elif not self.consent_check.isChecked():
             consent_fields = {"consent_date": ""}
@@ -327,6 +375,44 @@ class ResidentDialog(QDialog):
     def _on_save_anyway(self) -> None:
         self._duplicates_acknowledged = True
         self.accept()
+
+    def _on_show_text(self) -> None:
+        """The information text in the resident's language (their preferred one, else
+        the one chosen for the text); the language it is shown in is recorded."""
+        if self._texts is None:
+            return
+        resident_name = " ".join(
+            part.strip() for part in (self.first_name.text(), self.last_name.text()) if part.strip()
+        )
+        dialog = ConsentTextDialog(
+            self,
+            language=self.language.currentData() or self.consent_language.currentData(),
+            centre_language=self._language,
+            centre_name=self._centre_name,
+            resident_name=resident_name,
+            mediator_name=self._collected_by,
+            today=self._today,
+            texts=self._texts,
+        )
+        dialog.language_shown.connect(self._on_consent_text_language)
+        self._on_consent_text_language(dialog.shown_language)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.destroyed.connect(self._forget_consent_text_dialog)
+        self.consent_text_dialog = dialog
+        dialog.open()
+
+    def _on_consent_text_language(self, language: str) -> None:
+        index = self.consent_language.findData(language)
+        if index >= 0:
+            self.consent_language.setCurrentIndex(index)
+
+    def _forget_consent_text_dialog(self) -> None:
+        self.consent_text_dialog = None
+
+
+def _consent_stands(resident: Resident) -> bool:
+    """The resident consented and has not withdrawn."""
+    return bool(resident.consent_date) and not resident.consent_withdrawn_date
 
 
 def _is_year(text: str) -> bool:

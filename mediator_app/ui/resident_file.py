@@ -1,8 +1,11 @@
 """A resident's file: profile, consent, follow-ups due, probable duplicates, the
-history of sessions, newest first, and the workshops they registered to."""
+history of sessions, newest first, and the workshops they registered to. Opening a file
+is recorded in the audit trail."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
@@ -24,11 +27,19 @@ from mediator_app.domain.codes import AGE_BANDS, GENDERS, SOCIAL_STATUSES, age_b
 from mediator_app.domain.resident import Resident
 from mediator_app.domain.session import SupportSession
 from mediator_app.i18n import _, format_date, ngettext
-from mediator_app.store import NotFoundError, Store
-from mediator_app.ui.models import ID_ROLE, SessionHistoryModel, theme_labels
+from mediator_app.store import NotFoundError, Store, audit
+from mediator_app.store.driver import sqlite3
+from mediator_app.ui.models import (
+    ID_ROLE,
+    SessionHistoryModel,
+    resident_display_name,
+    theme_labels,
+)
 from mediator_app.ui.skills_panel import SkillsPanel
 from mediator_app.ui.widgets import WARNING_SIGN, fit_columns_to_headers
 from mediator_app.ui.workshops.models import WorkshopHistoryModel
+
+log = logging.getLogger(__name__)
 
 SESSIONS_SECTION, WORKSHOPS_SECTION, SKILLS_SECTION = range(3)
 BANNER_STYLE = "background: #fff4ce; color: #3b2f00; padding: 6px; border-radius: 3px;"
@@ -43,7 +54,16 @@ def _page(label: QLabel, view: QTableView) -> QWidget:
 
 
 class ResidentFile(QWidget):
-    """Shows one resident; asks the window to act through its signals."""
+    """Shows one resident; asks the window to act through its signals.
+
+    Each time a file is opened (another resident shown, not the same one refreshed),
+    ``record_view`` is called with its id and ``resident_viewed`` emitted. By default the
+    view is recorded through ``store``; a window with a database worker passes a
+    ``record_view`` that records it there.
+    """
+
+    #: A resident's file was opened: their id.
+    resident_viewed = Signal(str)
 
     log_session_requested = Signal()
     edit_resident_requested = Signal()
@@ -54,10 +74,17 @@ class ResidentFile(QWidget):
     follow_up_done_requested = Signal(str)
     workshop_occurrence_requested = Signal(str)
 
-    def __init__(self, store: Store, parent: QWidget | None = None):
+    def __init__(
+        self,
+        store: Store,
+        parent: QWidget | None = None,
+        *,
+        record_view: Callable[[str], None] | None = None,
+    ):
         super().__init__(parent)
         self.setObjectName("residentFile")
         self._store = store
+        self._record_view = record_view or self._record_view_in_store
         self._resident: Resident | None = None
         self._duplicate_ids: list[str] = []
 
@@ -171,7 +198,22 @@ class ResidentFile(QWidget):
             self.history.addAction(action)
 
     def show_resident(self, resident_id: str | None) -> None:
-        """Show a resident's file, or an empty page for ``None``."""
+        """Show a resident's file, or an empty page for ``None``. Showing another
+        resident than the one shown is an opening: the audit trail records it."""
+        shown = self._resident.id if self._resident else None
+        self._show(resident_id)
+        if self._resident is not None and self._resident.id != shown:
+            self._record_view(self._resident.id)
+            self.resident_viewed.emit(self._resident.id)
+
+    def _record_view_in_store(self, resident_id: str) -> None:
+        try:
+            audit.record(self._store, audit.VIEW, resident_id)
+        except sqlite3.Error:
+            # The file is shown all the same; the worker may hold the database.
+            log.exception("the opening of a file could not be recorded")
+
+    def _show(self, resident_id: str | None) -> None:
         try:
             self._resident = self._store.residents.get(resident_id) if resident_id else None
         except NotFoundError:
@@ -191,7 +233,7 @@ class ResidentFile(QWidget):
             self.skills_panel.show_resident(None)
             self._name_sections(0, 0)
             return
-        self.heading.setText(resident.full_name)
+        self.heading.setText(resident_display_name(resident))
         self.profile.setText(self._profile_text(resident))
         self.consent.setText(self._consent_text(resident))
         self.consent.show()
@@ -240,7 +282,8 @@ class ResidentFile(QWidget):
             self.workshop_occurrence_requested.emit(occurrence_id)
 
     def refresh(self) -> None:
-        self.show_resident(self._resident.id if self._resident else None)
+        """Show the same file again, as it is now: not an opening."""
+        self._show(self._resident.id if self._resident else None)
 
     def selected_session(self) -> SupportSession | None:
         index = self.history.currentIndex()
@@ -254,6 +297,8 @@ class ResidentFile(QWidget):
                 _("Born in %(year)s (%(band)s)")
                 % {"year": resident.birth_year, "band": _(AGE_BANDS.label(band))}
             )
+        elif resident.anon_age_band:
+            parts.append(_(AGE_BANDS.label(resident.anon_age_band)))
         if resident.gender != "non_communique":
             parts.append(_(GENDERS.label(resident.gender)))
         if resident.social_status != "non_communique":
@@ -270,6 +315,14 @@ class ResidentFile(QWidget):
         return "\n".join(lines)
 
     def _consent_text(self, resident: Resident) -> str:
+        if resident.consent_withdrawn_date:
+            return _("Consent withdrawn on %(date)s: only anonymous figures are kept.") % {
+                "date": format_date(resident.consent_withdrawn_date)
+            }
+        if resident.is_anonymised:
+            return _(
+                "Anonymised at the end of the retention period: only anonymous figures are kept."
+            )
         if not resident.consent_date:
             return f"{WARNING_SIGN} " + _("No consent recorded.")
         return _("Consent recorded on %(date)s by %(who)s (information text %(version)s).") % {
