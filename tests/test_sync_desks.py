@@ -316,3 +316,25 @@ def test_a_signed_but_malformed_bundle_is_refused_and_changes_nothing(centre, tm
     assert result.status == "refused"
     assert "damaged" in result.reason
     assert database_hash(fablab) == before
+
+
+def test_an_erasure_received_by_sync_sweeps_the_receiving_desks_backups(centre, tmp_path):
+    from mediator_app.store.backups import backup_folder, list_backups, make_backup
+
+    transport = FolderTransport(tmp_path / "shared")
+    (tmp_path / "shared").mkdir()
+    accueil, fablab, _bureau = (desk.store for desk in centre)
+    zoe = accueil.residents.create(
+        Resident(first_name="Zoé", last_name="Quintanilla-Barbosa", **CONSENT)
+    )
+    sync_everyone(centre, transport)
+    fablab_path = centre[1].path
+    make_backup(fablab, backup_folder(fablab_path))
+    assert b"Quintanilla" in list_backups(backup_folder(fablab_path))[0].path.read_bytes()
+
+    accueil.residents.erase(zoe.id)
+    sync_everyone(centre, transport)
+
+    for file in backup_folder(fablab_path).iterdir():
+        assert b"Quintanilla" not in file.read_bytes(), file.name
+    assert b"Quintanilla" not in fablab_path.read_bytes()

@@ -3,6 +3,8 @@ screen, accounts, and encrypting a clear database in place."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -229,7 +231,7 @@ def test_a_backup_is_restored_from_the_window_and_the_desk_reopens(
 
     kept = store.residents.create(Resident(first_name="Zoé", last_name="Quintanilla", **CONSENT))
     make_backup(store, backup_folder(db_path))
-    store.residents.erase(kept.id)
+    store.residents.update(replace(kept, last_name="Written after the backup"))
     told = []
     monkeypatch.setattr(QMessageBox, "information", lambda *args: told.append(args[2]))
     desk_app = DeskApp(QApplication.instance(), store, Settings(tmp_path / "settings.json"))

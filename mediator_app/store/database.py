@@ -13,7 +13,7 @@ from sqlite_utils import Database
 
 from mediator_app.domain.clock import HybridLogicalClock
 from mediator_app.domain.ids import new_id
-from mediator_app.store import erasure, retention, search
+from mediator_app.store import after_erasure, erasure, retention, search
 from mediator_app.store.changes import ChangeWriter, utc_now
 from mediator_app.store.driver import sqlite3
 from mediator_app.store.errors import (
@@ -204,9 +204,13 @@ class Store:
             yield
         except BaseException:
             self.conn.execute("ROLLBACK")
+            erasure.take_pending(self.conn)
             raise
         else:
             self.conn.execute("COMMIT")
+        erased = erasure.take_pending(self.conn)
+        if erased:
+            after_erasure.sweep(self, erased)
 
     def close(self) -> None:
         self.db.close()

@@ -145,6 +145,14 @@ def _replace_and_wipe(encrypted: Path, clear: Path) -> None:
         aside.unlink()
 
 
+def wipe_file(path: Path) -> None:
+    """Overwrite a file's bytes, then delete it (and what SQLite keeps beside it)."""
+    for target in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm", "-journal"))):
+        with contextlib.suppress(FileNotFoundError):
+            _overwrite(target)
+            target.unlink()
+
+
 def _overwrite(path: Path) -> None:
     size = path.stat().st_size
     with path.open("r+b") as file:

@@ -115,11 +115,23 @@ def apply_erasure(conn: sqlite3.Connection, resident_id: str, erased_at: str) ->
     audit.forget_residents(conn, {row_id for table, row_id in targets if table == "resident"})
 
 
+#: Erasures applied in each connection's open transaction, by connection: once it
+#: commits, the store sweeps what is left outside the live pages (``after_erasure``).
+_pending: dict[int, dict[str, str]] = {}
+
+
+def take_pending(conn: sqlite3.Connection) -> dict[str, str]:
+    """The residents (id: when) erased in ``conn``'s last transaction, forgotten here."""
+    return _pending.pop(id(conn), {})
+
+
 def on_change(conn: sqlite3.Connection, change: Change, before: dict[str, Any] | None) -> None:
     """A change listener: an erasure, once applied, erases, and the audit trail keeps
     the fact (who erased, when), not the identity."""
     if change.table_name == "erasure" and change.op == "insert":
-        apply_erasure(conn, change.row_id, change.data.get("erased_at", ""))
+        erased_at = change.data.get("erased_at", "")
+        apply_erasure(conn, change.row_id, erased_at)
+        _pending.setdefault(id(conn), {})[change.row_id] = erased_at
         here = conn.execute("SELECT id FROM desk").fetchone()
         elsewhere = here is not None and change.desk_id not in ("", here[0])
         audit.append(

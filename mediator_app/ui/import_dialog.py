@@ -89,6 +89,7 @@ from mediator_app.importing.reading import CellValue, Table, read_table
 from mediator_app.store import Store
 from mediator_app.ui.error_handler import unexpected_error_text
 from mediator_app.ui.models import AnyIndex, ColumnsTableModel
+from mediator_app.ui.progress_job import run_with_progress
 from mediator_app.ui.session_dialog import from_qdate, to_qdate
 from mediator_app.ui.widgets import (
     WARNING_SIGN,
@@ -100,7 +101,6 @@ from mediator_app.ui.widgets import (
 from mediator_app.ui.worker import DatabaseWorker
 
 STEP_FILE, STEP_COLUMNS, STEP_PREVIEW = range(3)
-PROGRESS_DELAY_MS = 400
 #: Values of a column shown beside its header, and rows searched for them.
 SAMPLE_VALUES = 3
 SAMPLE_ROWS_SEARCHED = 200
@@ -1292,50 +1292,26 @@ class ImportDialog(QDialog):
     ) -> None:
         """Run ``job`` on the worker behind a progress dialog that can cancel it; the
         buttons wait until it is over."""
-        progress_dialog = QProgressDialog(label, _("Cancel"), 0, 0, self)
-        progress_dialog.setWindowTitle(self.windowTitle())
-        progress_dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        progress_dialog.setMinimumDuration(PROGRESS_DELAY_MS)
-        progress_dialog.setAutoClose(False)
-        progress_dialog.setAutoReset(False)
-        self.progress_dialog = progress_dialog
         self._busy = True
         self._update_buttons()
-        finished = False
 
-        def finish() -> bool:
-            nonlocal finished
-            finished = True
-            if not self._alive():
-                return False
+        def finished() -> None:
             self._busy = False
             self._cancel = None
             self.progress_dialog = None
-            progress_dialog.close()
-            progress_dialog.deleteLater()
-            return True
-
-        def progressed(done: int, total: int) -> None:
-            if not finished and self._alive():
-                progress_dialog.setMaximum(max(total, 1))
-                progress_dialog.setValue(min(done, total))
 
         def succeeded(result: Any) -> None:
-            if finish():
-                on_success(result)
-                self._update_buttons()
+            on_success(result)
+            self._update_buttons()
 
         def failed(error: BaseException) -> None:
-            if finish():
-                on_failure(error)
-                self._update_buttons()
+            on_failure(error)
+            self._update_buttons()
 
-        cancel = self._worker.run(
-            job, on_success=succeeded, on_failure=failed, on_progress=progressed,
-            topics=topics,
+        self.progress_dialog, self._cancel = run_with_progress(
+            self, self._worker, job, label=label, on_success=succeeded, on_failure=failed,
+            on_finished=finished, topics=topics,
         )  # fmt: skip
-        self._cancel = cancel
-        progress_dialog.canceled.connect(lambda: None if finished else cancel())
 
     def done(self, result: int) -> None:
         """Closing asks a job under way to stop: a cancelled preview, import or undo

@@ -69,6 +69,7 @@ from mediator_app.ui.models import (
     ColumnsTableModel,
     resident_display_name,
 )
+from mediator_app.ui.progress_job import run_with_progress
 from mediator_app.ui.session_dialog import from_qdate, to_qdate
 from mediator_app.ui.widgets import (
     add_row,
@@ -80,7 +81,6 @@ from mediator_app.ui.worker import DatabaseWorker
 
 #: What the sort proxy orders a column by: folded names, ISO dates, numbers.
 SORT_ROLE = Qt.ItemDataRole.UserRole + 30
-PROGRESS_DELAY_MS = 400
 #: A change of the period or of the checked rows waits this long for the next one.
 SETTLE_MS = 250
 #: Residents the preview describes one by one; beyond them it counts.
@@ -554,37 +554,15 @@ class RetentionDialog(QDialog):
         describe: Callable[[RetentionResult], str],
     ) -> None:
         """Run an action on the worker behind a progress dialog that can cancel it."""
-        progress_dialog = QProgressDialog(label, _("Cancel"), 0, 0, self)
-        progress_dialog.setWindowTitle(self.windowTitle())
-        progress_dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        progress_dialog.setMinimumDuration(PROGRESS_DELAY_MS)
-        progress_dialog.setAutoClose(False)
-        progress_dialog.setAutoReset(False)
-        self.progress_dialog = progress_dialog
         self._busy = True
         self._update_buttons()
-        finished = False
 
-        def finish() -> bool:
-            nonlocal finished
-            finished = True
-            if not self._alive():
-                return False
+        def finished() -> None:
             self._busy = False
             self.progress_dialog = None
-            progress_dialog.close()
-            progress_dialog.deleteLater()
             self._update_buttons()
-            return True
-
-        def progressed(done: int, total: int) -> None:
-            if not finished and self._alive():
-                progress_dialog.setMaximum(max(total, 1))
-                progress_dialog.setValue(min(done, total))
 
         def succeeded(result: RetentionResult) -> None:
-            if not finish():
-                return
             for resident_id in result.done:
                 self._previews.pop(resident_id, None)
             self._say(describe(result))
@@ -592,18 +570,15 @@ class RetentionDialog(QDialog):
             self.reload()
 
         def failed(error: BaseException) -> None:
-            if not finish():
-                return
             if isinstance(error, RetentionCancelled):
                 self._say(error.render(_))
             else:
                 explain_failure(self, error)
 
-        cancel = self._worker.run(
-            job, on_success=succeeded, on_failure=failed, on_progress=progressed,
-            topics=TOPICS,
+        self.progress_dialog, _cancel = run_with_progress(
+            self, self._worker, job, label=label, on_success=succeeded, on_failure=failed,
+            on_finished=finished, topics=TOPICS,
         )  # fmt: skip
-        progress_dialog.canceled.connect(lambda: None if finished else cancel())
 
     # Helpers --------------------------------------------------------------------------
 
