@@ -253,3 +253,30 @@ def test_a_backup_is_restored_from_the_window_and_the_desk_reopens(
         desk_app.window.close()
         desk_app.window.deleteLater()
         desk_app.stop()
+
+
+def test_only_an_admin_opens_the_settings_and_a_clear_desk_is_encrypted_from_them(
+    qtbot, desk, monkeypatch
+):
+    from mediator_app.ui.settings_dialog import SettingsDialog
+
+    window, store, _worker, _helene = desk
+    admin = create_first_admin(store, "Amina Haddad", PASSPHRASE)
+    louis = add_mediator(store, "Louis Martin")
+    create_account(store, louis.id, "pluie du nord 3")
+    told, shown, asked = [], [], []
+    monkeypatch.setattr(QMessageBox, "information", lambda *args: told.append(args[2]))
+
+    def exec_(dialog: SettingsDialog) -> int:
+        shown.append(dialog)
+        dialog._ask_encryption()  # the button "Encrypt the database…"
+        return dialog.result()
+
+    monkeypatch.setattr(SettingsDialog, "exec", exec_)
+    monkeypatch.setattr(type(window), "encrypt_database", lambda self: asked.append(True))
+    store.mediator_id = louis.id
+    window.open_settings()
+    assert shown == [] and told == ["Only an admin of this desk can do this."]
+    store.mediator_id = admin.mediator_id
+    window.open_settings()
+    assert len(shown) == 1 and asked == [True]

@@ -50,6 +50,7 @@ from mediator_app.ui.workshops.occurrence_dialog import OccurrenceDialog
 from mediator_app.ui.workshops.page import TO_ENTER_TAB
 from mediator_app.ui.workshops.printing import print_pdf
 from mediator_app.ui.workshops.registration import ResidentPickerDialog
+from mediator_app.ui.workshops.scans import remove_scan_copies
 from mediator_app.ui.workshops.workshop_dialog import WorkshopDialog
 
 CONSENT = {"consent_date": "2026-01-05", "consent_version": "2026-1"}
@@ -631,6 +632,9 @@ def test_the_scan_opens_from_a_copy(past_session, qtbot, tmp_path, monkeypatch):
     [url] = opened
     copy = Path(url.toLocalFile())
     assert copy.name == "scan.png" and copy.read_bytes() == (tmp_path / "scan.png").read_bytes()
+    # The copy is outside the encrypted database: the app wipes it when it closes.
+    assert remove_scan_copies(copy.parent.parent) >= 1
+    assert not copy.exists() and not copy.parent.exists()
 
 
 # Printing -----------------------------------------------------------------------------

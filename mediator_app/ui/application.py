@@ -170,8 +170,11 @@ class DeskApp:
             old.close()
 
     def stop(self) -> None:
+        from mediator_app.ui.workshops.scans import remove_scan_copies
+
         self.lock.stop()
         self.worker.stop()
+        remove_scan_copies()
         self.store.close()
         self._back_up("close")
 

@@ -336,7 +336,7 @@ class MainWindow(QMainWindow):
     def open_sync(self) -> None:
         from mediator_app.ui.sync_dialog import SyncDialog
 
-        if self._store.path is None:
+        if self._store.path is None or not self._admin_or_say():
             return
         dialog = SyncDialog(
             self._store, self._worker, self._store.path, self,
@@ -964,8 +964,16 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         from mediator_app.ui.settings_dialog import SettingsDialog
 
-        dialog = SettingsDialog(self, self._settings)
+        if not self._admin_or_say():
+            return
+        dialog = SettingsDialog(
+            self,
+            self._settings,
+            encrypted=None if self._store.path is None else self._store.key is not None,
+        )
         if not dialog.exec():
+            if dialog.encryption_asked:
+                self.encrypt_database()
             return
         dialog.apply()
         self.settings_changed.emit()

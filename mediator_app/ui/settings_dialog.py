@@ -34,7 +34,11 @@ class SettingsDialog(QDialog):
     """Edit the settings; ``apply()`` stores the choices once the dialog is accepted.
     A new interface language rebuilds the window."""
 
-    def __init__(self, parent: QWidget | None, settings: Settings):
+    def __init__(
+        self, parent: QWidget | None, settings: Settings, *, encrypted: bool | None = None
+    ):
+        """``encrypted`` tells whether the open database is encrypted (``None``: no
+        database to tell about); a clear one can be encrypted from here."""
         super().__init__(parent)
         self.setObjectName("settingsDialog")
         self.setWindowTitle(_("Settings"))
@@ -54,6 +58,10 @@ class SettingsDialog(QDialog):
         self.lock_after.setSpecialValueText(_("Never"))
         self.lock_after.setValue(settings["lock_after_minutes"])
         add_row(form, _("Loc&k the desk after"), self.lock_after)
+        #: Set when the mediator asked to encrypt the database, done once this closes.
+        self.encryption_asked = False
+        if encrypted is not None:
+            form.addRow(_("Database"), self._encryption_row(encrypted))
 
         sheets = QGroupBox(_("Attendance sheets"))
         sheets_form = QFormLayout(sheets)
@@ -98,6 +106,24 @@ class SettingsDialog(QDialog):
         layout.addWidget(note)
         layout.addWidget(sheets)
         layout.addWidget(buttons)
+
+    def _encryption_row(self, encrypted: bool) -> QWidget:
+        row = QWidget()
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        if encrypted:
+            layout.addWidget(QLabel(_("Encrypted: it opens only with a passphrase.")), 1)
+            return row
+        layout.addWidget(QLabel(_("Not encrypted")), 1)
+        encrypt = QPushButton(_("&Encrypt the database…"))
+        encrypt.setAutoDefault(False)
+        encrypt.clicked.connect(self._ask_encryption)
+        layout.addWidget(encrypt)
+        return row
+
+    def _ask_encryption(self) -> None:
+        self.encryption_asked = True
+        self.reject()
 
     @property
     def chosen_language(self) -> str:

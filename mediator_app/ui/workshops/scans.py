@@ -3,6 +3,7 @@ with it), and opened from a temporary copy in the system's viewer."""
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 from pathlib import Path
 
@@ -44,6 +45,29 @@ def attach_scan(context: PageContext, summary: OccurrenceSummary, path: Path | N
     )
 
 
+#: The folders of the copies opened in the system's viewer: a signed sheet names people,
+#: and the copy is outside the encrypted database, so it is wiped when the app closes.
+SCAN_COPY_PREFIX = "passerelle-scan-"
+
+
+def remove_scan_copies(folder: Path | None = None) -> int:
+    """Overwrite and delete the copies of scans opened from this app (those a crash
+    left behind included); returns how many went. One still open elsewhere may stay."""
+    from mediator_app.store.encryption import wipe_file
+
+    removed = 0
+    for copies in Path(folder or tempfile.gettempdir()).glob(f"{SCAN_COPY_PREFIX}*"):
+        for copy in copies.iterdir():
+            try:
+                wipe_file(copy)
+                removed += 1
+            except OSError:
+                continue
+        with contextlib.suppress(OSError):
+            copies.rmdir()
+    return removed
+
+
 def open_scan(context: PageContext, summary: OccurrenceSummary) -> Path | None:
     """Open a copy of the scan in the system's viewer; returns the copy's path."""
     found = context.store.workshops.scan(summary.occurrence.id)
@@ -56,7 +80,7 @@ def open_scan(context: PageContext, summary: OccurrenceSummary) -> Path | None:
         return None
     name, media_type, data = found
     suffix = Path(name).suffix or _EXTENSIONS.get(media_type, "")
-    folder = Path(tempfile.mkdtemp(prefix="passerelle-scan-"))
+    folder = Path(tempfile.mkdtemp(prefix=SCAN_COPY_PREFIX))
     copy = folder / f"{safe_file_name(Path(name).stem)}{suffix}"
     copy.write_bytes(data)
     if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(copy))):
