@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 import time
 from dataclasses import dataclass
@@ -70,3 +71,23 @@ def _build(path: Path, residents: int, sessions: int, seed: int) -> float:
     partial.replace(path)
     print(f"Built in {seconds:.1f} s.")
     return seconds
+
+
+def encrypted_copy(demo: DemoDatabase, rebuild: bool) -> tuple[Path, bytes]:
+    """An encrypted copy of ``demo`` (SQLCipher, a random key kept beside it, since it is
+    a benchmark's), made once; returns its path and key."""
+    from mediator_app.store.encryption import encrypt_file
+    from mediator_app.store.keyring import new_data_key
+
+    path = demo.path.with_name(demo.path.stem + "-encrypted.db")
+    key_file = path.with_suffix(".key")
+    if path.exists() and key_file.exists() and not rebuild:
+        return path, bytes.fromhex(key_file.read_text())
+    print(f"Encrypting a copy of {demo.path.name}…", flush=True)
+    key = new_data_key()
+    partial = path.with_name(path.name + ".part")
+    shutil.copyfile(demo.path, partial)
+    encrypt_file(partial, key)
+    partial.replace(path)
+    key_file.write_text(key.hex())
+    return path, key

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from demo_db import demo_database
+from demo_db import demo_database, encrypted_copy
 
 from mediator_app.domain.text import name_words
 from mediator_app.i18n import set_language
@@ -359,9 +359,11 @@ def sheet_rows() -> list[Row]:
 # --- 3. Start-up -----------------------------------------------------------------------------
 
 
-def start_once(argument: str) -> dict[str, float]:
+def start_once(argument: str, key: bytes | None = None) -> dict[str, float]:
     """One run of ``window_start.py`` in a fresh process."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    if key is not None:
+        env["PASSERELLE_BENCH_KEY"] = key.hex()
     result = subprocess.run(
         [sys.executable, str(WINDOW_START), argument],
         capture_output=True,
@@ -372,12 +374,12 @@ def start_once(argument: str) -> dict[str, float]:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def start_rows(database: Path) -> list[Row]:
+def start_rows(database: Path, key: bytes | None = None) -> list[Row]:
     """Median over three fresh processes of the time to a shown window and of the peak
     resident memory, for the app over ``database`` and for an empty QMainWindow."""
 
     def median_of(argument: str) -> tuple[float, float]:
-        runs = [start_once(argument) for _ in range(START_RUNS)]
+        runs = [start_once(argument, key) for _ in range(START_RUNS)]
         seconds = statistics.median(run["seconds"] for run in runs)
         megabytes = statistics.median(run["peak_rss_kib"] for run in runs) * 1024 / 1e6
         return seconds, megabytes
@@ -389,6 +391,20 @@ def start_rows(database: Path) -> list[Row]:
         checked("  main window shown", app_s, START_TARGET_S, "s", empty_s),
         checked("  peak resident memory", app_mb, RSS_TARGET_MB, "MB", empty_mb),
     ]
+
+
+def unlock_rows() -> list[Row]:
+    """A passphrase opening the keyring: argon2id is slow on purpose, once per unlock."""
+    from mediator_app.store.keyring import Keyring, new_data_key
+
+    ring = Keyring().with_passphrase(new_data_key(), "m1", "Mediator", "un pont sur la Touloubre")
+    times = []
+    for _run in range(5):
+        start = time.perf_counter()
+        ring.unlock("un pont sur la Touloubre")
+        times.append(time.perf_counter() - start)
+    return [Row("Unlocking (argon2id, 64 MiB, 3 passes), median of 5",
+                f"{statistics.median(times) * 1000:.0f} ms")]  # fmt: skip
 
 
 # --- Running -------------------------------------------------------------------------------
@@ -411,6 +427,9 @@ def main() -> int:
     parser.add_argument("--sessions", type=int, default=500_000)
     parser.add_argument("--rebuild", action="store_true", help="build the demo database again")
     parser.add_argument("--quick", action="store_true", help="5,000 residents, 50,000 sessions")
+    parser.add_argument(
+        "--encrypted", action="store_true", help="measure on an encrypted copy (SQLCipher)"
+    )
     args = parser.parse_args()
     if args.quick:
         args.residents, args.sessions = 5_000, 50_000
@@ -419,10 +438,13 @@ def main() -> int:
     from mediator_app.ui.application import make_application
 
     demo = demo_database(args.residents, args.sessions, SEED, args.rebuild)
+    path, key = demo.path, None
+    if args.encrypted:
+        path, key = encrypted_copy(demo, args.rebuild)
     app = make_application()
     set_language("fr")
-    store = open_store(demo.path)
-    print(f"Measuring on {demo.path.name}…", flush=True)
+    store = open_store(path, key=key)
+    print(f"Measuring on {path.name}…", flush=True)
     how = "built now" if demo.built_now else "cached"
     rows = [
         Row(f"Demo database ({args.residents:,} residents, {args.sessions:,} sessions)", ""),
@@ -436,8 +458,10 @@ def main() -> int:
         ("resident file", lambda: file_open_rows(store)),
         ("centre progress", lambda: centre_progress_rows(store)),
         ("attendance sheets", sheet_rows),
-        ("start-up", lambda: start_rows(demo.path)),
+        ("start-up", lambda: start_rows(path, key)),
     )
+    if key is not None:
+        phases += (("unlocking", unlock_rows),)
     try:
         for title, measure in phases:
             print(f"  {title}…", flush=True)

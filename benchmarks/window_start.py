@@ -14,6 +14,7 @@ import time
 START = time.perf_counter()
 
 import json  # noqa: E402
+import os  # noqa: E402
 import resource  # noqa: E402
 import sys  # noqa: E402
 
@@ -31,6 +32,10 @@ def show_empty_window() -> None:
     window.close()
 
 
+#: The data key of an encrypted benchmark database, in hex.
+KEY_VARIABLE = "PASSERELLE_BENCH_KEY"
+
+
 def show_main_window(database: str) -> None:
     """Start the app as ``ui.application`` does, on a desk that is already configured."""
     from mediator_app.i18n import DEFAULT_LANGUAGE
@@ -43,11 +48,12 @@ def show_main_window(database: str) -> None:
     app = make_application()
     settings = Settings(None)
     apply_language(app, settings["language"] or DEFAULT_LANGUAGE)
-    store = open_store(database)
+    key = os.environ.get(KEY_VARIABLE)
+    store = open_store(database, key=bytes.fromhex(key) if key else None)
     desk = store.ensure_desk()
     if not desk.configured:
         sys.exit("the benchmark database's desk is not configured")
-    worker = DatabaseWorker(store.path, desk.mediator_id)
+    worker = DatabaseWorker(store.path, desk.mediator_id, key=store.key)
     window = MainWindow(store, worker, settings)
     window.show()
     app.processEvents()

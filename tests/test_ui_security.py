@@ -280,3 +280,25 @@ def test_only_an_admin_opens_the_settings_and_a_clear_desk_is_encrypted_from_the
     store.mediator_id = admin.mediator_id
     window.open_settings()
     assert len(shown) == 1 and asked == [True]
+
+
+def test_everything_held_about_a_resident_is_saved_from_the_window(qtbot, desk, tmp_path):
+    import json
+
+    from pypdf import PdfReader
+
+    from mediator_app.store import audit
+    from tests.ui_helpers import wait_idle
+
+    window, store, worker, helene = desk
+    window.open_resident(helene.id)
+    window.save_access_report(tmp_path / "dossier.json")
+    wait_idle(qtbot, worker)
+    data = json.loads((tmp_path / "dossier.json").read_text(encoding="utf-8"))
+    assert "D'Aubigné" in json.dumps(data, ensure_ascii=False)
+    window.save_access_report(tmp_path / "dossier.pdf")
+    wait_idle(qtbot, worker)
+    text = "".join(page.extract_text() for page in PdfReader(tmp_path / "dossier.pdf").pages)
+    assert "Aubign" in text
+    actions = [entry.action for entry in audit.trail(store, helene.id)]
+    assert audit.EXPORT in actions and audit.PRINT in actions

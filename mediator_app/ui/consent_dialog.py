@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -549,8 +548,11 @@ class ConsentRegisterDialog(QDialog):
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setTabKeyNavigation(False)
         self.view.verticalHeader().hide()
-        self.view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        fit_columns_to_headers(self.view, (180, 110, 70, 90, 130, 110, 110))
+        # Names are the longest cells: their column gets the room, the others their
+        # header's width, and the table scrolls sideways when the window is narrow.
+        self.view.setWordWrap(False)
+        fit_columns_to_headers(self.view, (240, 110, 70, 90, 130, 110, 110))
+        self.view.horizontalHeader().setStretchLastSection(True)
 
         self.text_button = QPushButton(_("Show the information &text…"))
         self.text_button.clicked.connect(self._on_show_text)

@@ -41,7 +41,7 @@ from mediator_app.store.accounts import has_accounts
 from mediator_app.store.mediators import find_mediator
 from mediator_app.ui.accounts_dialog import AccountsDialog, EncryptDialog, is_admin_or_open
 from mediator_app.ui.goals_dialog import open_goal_choices
-from mediator_app.ui.models import ID_ROLE, ResidentListModel
+from mediator_app.ui.models import ID_ROLE, ResidentListModel, resident_display_name
 from mediator_app.ui.resident_dialog import ResidentDialog
 from mediator_app.ui.resident_file import ResidentFile
 from mediator_app.ui.session_dialog import SessionDialog
@@ -246,6 +246,8 @@ class MainWindow(QMainWindow):
                        "open_consent_register"),
             ActionSpec("restore", _("Restore a &backup…"), QKeySequence(), "restore_backup"),
             ActionSpec("audit", _("&Audit trail…"), QKeySequence(), "open_audit_trail"),
+            ActionSpec("access_report", _("Everything &held about the resident…"),
+                       QKeySequence(), "save_access_report"),
             ActionSpec("retention", _("Re&tention review…"), QKeySequence(),
                        "open_retention_review"),
             ActionSpec("withdraw_consent", _("&Withdraw the resident's consent…"),
@@ -257,8 +259,8 @@ class MainWindow(QMainWindow):
             _("&Desk"): ("find", "log_session", "anonymous_visit", "edit_resident", "today", "",
                          "assess", "goals", "passport", "", "statistics", "",
                          "erase_resident"),
-            _("Pri&vacy"): ("lock", "", "consent_register", "withdraw_consent", "retention",
-                             "audit", "", "accounts", "encrypt", "restore"),
+            _("Pri&vacy"): ("lock", "", "consent_register", "access_report", "withdraw_consent",
+                             "retention", "audit", "", "accounts", "encrypt", "restore"),
             # The workshops page owns its actions ("" is a separator).
             _("W&orkshops"): ("workshops", "", "new_workshop", "edit_workshop", "schedule",
                               "move", "cancel_occurrence", "", "register", "register_series",
@@ -931,6 +933,51 @@ class MainWindow(QMainWindow):
         dialog = RestoreDialog(self, backup_folder(self._store.path))
         if dialog.exec() and dialog.chosen is not None:
             self.restore_requested.emit(dialog.chosen)
+
+    def save_access_report(self, path: Path | None = None) -> None:
+        """The right of access: everything the centre holds about the open resident, as
+        a PDF in their language or as JSON, and the fact recorded in the audit trail."""
+        from mediator_app.reports.access_report import (
+            access_data,
+            write_access_json,
+            write_access_pdf,
+        )
+        from mediator_app.store import audit
+        from mediator_app.ui.workshops.sheet_output import safe_file_name
+
+        resident = self.resident_file.resident
+        if resident is None:
+            self.statusBar().showMessage(_("Open a resident's file first."), 5000)
+            return
+        if path is None:
+            name, _filter = QFileDialog.getSaveFileName(
+                self,
+                _("Everything held about the resident"),
+                f"{safe_file_name(resident_display_name(resident))}.pdf",
+                _("PDF document (*.pdf);;JSON data (*.json)"),
+            )
+            if not name:
+                return
+            path = Path(name)
+        as_json = path.suffix.lower() == ".json"
+
+        def job(store: Store, _progress) -> Path:
+            data = access_data(store, resident.id)
+            if as_json:
+                write_access_json(data, path)
+                audit.record(store, audit.EXPORT, resident.id, audit.ACCESS_REPORT)
+            else:
+                write_access_pdf(data, path)
+                audit.record(store, audit.PRINT, resident.id, audit.ACCESS_REPORT)
+            return path
+
+        self._worker.run(
+            job,
+            on_success=lambda written: self.statusBar().showMessage(
+                _("Written: %(path)s") % {"path": written}, 8000
+            ),
+            on_failure=lambda error: explain_failure(self, error),
+        )
 
     def open_retention_review(self) -> None:
         from mediator_app.ui.retention_dialog import RetentionDialog

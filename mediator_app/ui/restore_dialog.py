@@ -26,6 +26,7 @@ REASONS = {
     "daily": N_("daily, at start"),
     "close": N_("on closing"),
     "manual": N_("made by hand"),
+    "after_erasure": N_("after an erasure"),
 }
 
 Index = QModelIndex | QPersistentModelIndex
