@@ -45,9 +45,14 @@ def main(argv: list[str] | None = None) -> int:
     set_language(_requested_language(arguments) or settings["language"] or DEFAULT_LANGUAGE)
     args = build_parser().parse_args(arguments)
     if args.subcommand == "screenshot":
+        from mediator_app.domain.validation import MessageError
         from mediator_app.ui.screenshots import save_screenshots
 
-        return save_screenshots(args.db or paths.default_database_path(), args.out, args.lang)
+        try:
+            return save_screenshots(args.db or paths.default_database_path(), args.out, args.lang)
+        except MessageError as error:  # an encrypted or damaged database, say
+            print(_("Error: %(message)s") % {"message": error.render(_)}, file=sys.stderr)
+            return cli.EXIT_BAD_INPUT
     if args.subcommand:
         return cli.run(args)
     from mediator_app.ui.application import run_gui

@@ -149,3 +149,14 @@ def test_encrypt_without_a_passphrase_says_how_to_give_one(tmp_path, monkeypatch
     code, _out, err = _cli("encrypt", "--db", str(db), monkeypatch=monkeypatch)
     assert code == 2 and "PASSERELLE_PASSPHRASE" in err
     assert not is_encrypted(db)
+
+
+def test_screenshots_of_an_encrypted_database_are_refused_in_plain_words(
+    tmp_path, passphrase_file, monkeypatch
+):
+    from mediator_app.app import main
+
+    db = tmp_path / "centre.db"
+    _cli("demo-data", "--db", str(db), "--residents", "3", "--sessions", "3",
+         "--passphrase-file", str(passphrase_file), monkeypatch=monkeypatch)  # fmt: skip
+    assert main(["--lang", "en", "screenshot", "--db", str(db), "--out", str(tmp_path)]) == 2
