@@ -257,3 +257,24 @@ def test_any_french_number_reaches_its_national_form(number):
 def test_apostrophes_typed_as_letters_or_accents_separate_words():
     for apostrophe in ("\u02bc", "\u02bb", "`", "\u00b4", "\u2032", "\u2019", "'"):
         assert search_terms("D" + apostrophe + "Aubigné") == ["d", "aubigne", "daubigne"]
+
+
+def test_control_characters_pasted_into_a_value_are_dropped():
+    from mediator_app.domain.text import clean_line, clean_text
+
+    assert clean_line("  Zo\x00é\x07  Du\x1bpont\x7f ") == "Zoé Dupont"
+    # Free texts keep their line breaks and tabs; nothing else of the C0 range.
+    assert clean_text("\x08Rendez-vous\tCAF\nmardi\x00 ") == "Rendez-vous\tCAF\nmardi"
+
+
+def test_a_resident_saved_with_control_characters_is_found_by_name(tmp_path):
+    from mediator_app.domain.resident import Resident
+    from mediator_app.store import open_store
+
+    store = open_store(tmp_path / "passerelle.db")
+    created = store.residents.create(
+        Resident(first_name="Zo\x00é", last_name="Du\x1bpont", consent_date="2026-01-05")
+    )
+    assert (created.first_name, created.last_name) == ("Zoé", "Dupont")
+    assert [hit.id for hit in store.residents.search("dupont")] == [created.id]
+    store.close()

@@ -625,7 +625,7 @@ def test_a_consent_date_is_kept_in_one_spelling():
     assert resident(consent_date="2026-W09-7").validated(TODAY).consent_date == "2026-03-01"
 
 
-@pytest.mark.parametrize("written", ["0", "yesterday", "2026-02-30", "2026-03-01\x00"])
+@pytest.mark.parametrize("written", ["0", "yesterday", "2026-02-30", "2026-13-01"])
 def test_a_consent_date_that_is_not_a_date_is_refused(written):
     with pytest.raises(ValidationError) as refused:
         resident(consent_date=written).validated(TODAY)

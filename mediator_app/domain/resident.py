@@ -14,7 +14,7 @@ from typing import Any
 
 from mediator_app.domain.codes import GENDERS, SOCIAL_STATUSES, age_band_for
 from mediator_app.domain.markers import N_
-from mediator_app.domain.text import name_words, normalise_phone
+from mediator_app.domain.text import clean_line, clean_text, name_words, normalise_phone
 from mediator_app.domain.validation import (
     Problem,
     ValidationError,
@@ -101,7 +101,7 @@ class Resident:
         for f in fields(self):
             value = getattr(self, f.name)
             if isinstance(value, str):
-                cleaned[f.name] = " ".join(value.split()) if f.name != "notes" else value.strip()
+                cleaned[f.name] = clean_text(value) if f.name == "notes" else clean_line(value)
         consent_day = parse_day(cleaned.get("consent_date"))
         if consent_day is not None:  # one spelling per date: 2026-11-29, not 20261129
             cleaned["consent_date"] = consent_day.isoformat()

@@ -20,6 +20,7 @@ from mediator_app.domain.codes import (
     THEMES,
 )
 from mediator_app.domain.markers import N_
+from mediator_app.domain.text import clean_line, clean_text
 from mediator_app.domain.validation import Problem, ValidationError
 
 MAX_DURATION_MIN = 600
@@ -79,9 +80,9 @@ class SupportSession:
             "follow_up_date": _iso(self.follow_up_date) if self.follow_up_date else None,
             "themes": tuple(dict.fromkeys(self.themes)),
             "admin_themes": tuple(dict.fromkeys(self.admin_themes)),
-            "procedure": " ".join(self.procedure.split()),
-            "notes": self.notes.strip(),
-            "anon_commune": " ".join(self.anon_commune.split()),
+            "procedure": clean_line(self.procedure),
+            "notes": clean_text(self.notes),
+            "anon_commune": clean_line(self.anon_commune),
         }
         if ADMIN_HELP_THEME not in self.themes:
             changes.update(admin_themes=(), procedure="")

@@ -82,6 +82,22 @@ def search_terms(*names: str) -> list[str]:
     return list(dict.fromkeys(terms))
 
 
+#: C0 control characters and DEL, tab and line breaks aside: pasted from another program
+#: they print as boxes and make a name unfindable, and no one types them on purpose.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(text: str) -> str:
+    """A free text (notes) without control characters or surrounding blanks."""
+    return _CONTROL_CHARACTERS.sub("", text).strip()
+
+
+def clean_line(text: str) -> str:
+    """A one-line value (a name, a commune) without control characters, its spaces
+    collapsed to one."""
+    return " ".join(_CONTROL_CHARACTERS.sub("", text).split())
+
+
 def normalise_phone(phone: str | None) -> str:
     """The digits of a phone number, national form: ``+33 6 12 34 56 78`` and
     ``06.12.34.56.78`` both give ``0612345678``.

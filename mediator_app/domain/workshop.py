@@ -11,6 +11,7 @@ from typing import Any
 
 from mediator_app.domain.codes import AGE_BANDS, GENDERS, SOCIAL_STATUSES, THEMES, CodeList
 from mediator_app.domain.markers import N_
+from mediator_app.domain.text import clean_line, clean_text
 from mediator_app.domain.validation import Problem, ValidationError, is_whole_number
 
 WORKSHOP_LEVELS = CodeList(
@@ -89,9 +90,9 @@ class Workshop:
     def normalised(self) -> Workshop:
         return replace(
             self,
-            title=" ".join(self.title.split()),
+            title=clean_line(self.title),
             themes=tuple(dict.fromkeys(self.themes)),
-            description=self.description.strip(),
+            description=clean_text(self.description),
             facilitators=tuple(
                 dict.fromkeys(" ".join(name.split()) for name in self.facilitators if name.strip())
             ),

@@ -169,7 +169,11 @@ class MainWindow(QMainWindow):
         left_layout.addWidget(self.result_count)
         left_layout.addWidget(self.results, 1)
 
-        self.resident_file = ResidentFile(self._store, self)
+        # The view is recorded by the worker: a long write under way there (an import)
+        # must not hold up the file opening here.
+        self.resident_file = ResidentFile(
+            self._store, self, record_view=self._record_view_on_worker
+        )
         self.resident_file.log_session_requested.connect(self.log_session)
         self.resident_file.edit_resident_requested.connect(self.edit_resident)
         self.resident_file.edit_session_requested.connect(self.edit_session)
@@ -933,6 +937,11 @@ class MainWindow(QMainWindow):
         dialog = RestoreDialog(self, backup_folder(self._store.path))
         if dialog.exec() and dialog.chosen is not None:
             self.restore_requested.emit(dialog.chosen)
+
+    def _record_view_on_worker(self, resident_id: str) -> None:
+        from mediator_app.store import audit
+
+        self._worker.run(lambda store, _progress: audit.record(store, audit.VIEW, resident_id))
 
     def save_access_report(self, path: Path | None = None) -> None:
         """The right of access: everything the centre holds about the open resident, as
