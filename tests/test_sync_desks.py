@@ -338,3 +338,31 @@ def test_an_erasure_received_by_sync_sweeps_the_receiving_desks_backups(centre, 
     for file in backup_folder(fablab_path).iterdir():
         assert b"Quintanilla" not in file.read_bytes(), file.name
     assert b"Quintanilla" not in fablab_path.read_bytes()
+
+
+def test_an_anonymisation_wins_over_an_edit_it_did_not_know_about(centre, tmp_path):
+    from datetime import date
+
+    from mediator_app.store import retention
+
+    transport = FolderTransport(tmp_path / "shared")
+    (tmp_path / "shared").mkdir()
+    accueil, fablab, bureau = (desk.store for desk in centre)
+    zoe = accueil.residents.create(
+        Resident(first_name="Zoé", last_name="Quintanilla", phone="0611223344", **CONSENT)
+    )
+    sync_everyone(centre, transport)
+    # Offline: the fablab corrects her name while the accueil anonymises her.
+    fablab.residents.update(replace(fablab.residents.get(zoe.id), last_name="Quintanilla-Barbosa"))
+    retention.anonymise(accueil, [zoe.id], today=date(2030, 1, 1))
+    sync_everyone(centre, transport)
+
+    reference = data_of(accueil)
+    for store in (accueil, fablab, bureau):
+        assert data_of(store) == reference
+        row = store.residents.get(zoe.id)
+        assert row.is_anonymised and (row.first_name, row.last_name, row.phone) == ("", "", "")
+        assert store.residents.search("quintanilla") == []
+        for table in ("change_log", "sync_conflict", "resident_index"):
+            dump = repr(store.conn.execute(f"SELECT * FROM {table}").fetchall())
+            assert "Quintanilla" not in dump and "0611223344" not in dump, (table, store.desk.name)

@@ -33,14 +33,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from mediator_app.domain.codes import age_band_for
 from mediator_app.domain.markers import N_
-from mediator_app.store.changes import Change, utc_now
+from mediator_app.store.changes import Change, apply_change, utc_now
 from mediator_app.store.driver import sqlite3
 from mediator_app.store.errors import NotFoundError, StoreError
 
@@ -582,9 +582,14 @@ def on_change(conn: sqlite3.Connection, change: Change, before: dict[str, Any] |
     erasure), its history no longer names them."""
     if change.op != "update":
         return
-    if change.table_name == "resident" and change.data.get("anonymised_at"):
-        _enable_secure_search_deletes(conn)
-        _forget_resident_history(conn, change.row_id)
+    if change.table_name == "resident":
+        if change.data.get("anonymised_at"):
+            _enable_secure_search_deletes(conn)
+            _forget_resident_history(conn, change.row_id)
+            # Edits this desk made meanwhile may have won a field, or wait as conflicts.
+            _keep_anonymised(conn, change.row_id)
+        elif _names_someone_anonymised(conn, change):
+            _keep_anonymised(conn, change.row_id)
     elif (
         change.table_name == "support_session"
         and "resident_id" in change.data
@@ -592,6 +597,55 @@ def on_change(conn: sqlite3.Connection, change: Change, before: dict[str, Any] |
         and (before or {}).get("resident_id") is not None
     ):
         _forget_session_link(conn, change.row_id)
+
+
+def without_dropped_values(conn: sqlite3.Connection, change: Change) -> Change:
+    """``change`` as a desk takes it in: an edit made elsewhere to a resident this desk
+    has anonymised, before the anonymisation reached that desk, keeps the fields it set
+    but not their values. Like an erasure, an anonymisation wins over edits it did not
+    know about, and the change log never holds the values it dropped."""
+    if change.table_name != "resident" or change.op != "update":
+        return change
+    if not any(change.data.get(name) not in (None, "") for name in _BLANKS):
+        return change
+    row = conn.execute(
+        "SELECT anonymised_at FROM resident WHERE id = ?", (change.row_id,)
+    ).fetchone()
+    if row is None or not row[0]:
+        return change
+    data = {name: _BLANKS.get(name, value) for name, value in change.data.items()}
+    return replace(change, data=data)
+
+
+def _names_someone_anonymised(conn: sqlite3.Connection, change: Change) -> bool:
+    """Whether ``change`` names an anonymised resident again: an edit made on another
+    desk before the anonymisation reached it, arriving after it. Its values may have
+    won the merge of a field edited on both sides (the row holds them) or lost it (the
+    change log and the conflict hold them)."""
+    columns = ", ".join(f'"{name}"' for name in _BLANKS)
+    row = conn.execute(
+        f"SELECT anonymised_at, {columns} FROM resident WHERE id = ?", (change.row_id,)
+    ).fetchone()
+    if row is None or not row[0]:
+        return False
+    carried = any(change.data.get(name) not in (None, "") for name in _BLANKS)
+    return carried or any(value not in (None, "") for value in row[1:])
+
+
+def _keep_anonymised(conn: sqlite3.Connection, resident_id: str) -> None:
+    """Drop again what a late edit brought back, on the row, in the search index and in
+    the change log. Every desk applies the same rule, so they agree: like an erasure,
+    an anonymisation wins over edits it did not know about."""
+    from mediator_app.store import search
+
+    # Derived, as an erasure's deletes are: applied the same on every desk, not logged.
+    apply_change(conn, Change(0, "", 0, "", "resident", resident_id, "update", dict(_BLANKS)))
+    search.index_resident(conn, resident_id)
+    _blank_history(conn, "resident", [resident_id], _BLANKS)
+    conn.executemany(
+        "DELETE FROM sync_conflict WHERE table_name = 'resident' AND row_id = ? AND field = ?",
+        [(resident_id, name) for name in _BLANKS],
+    )
 
 
 def _listening() -> bool:

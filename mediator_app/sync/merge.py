@@ -24,7 +24,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from mediator_app.store import Store
+from mediator_app.store import Store, retention
 from mediator_app.store.changes import (
     SYNCED_TABLES,
     Change,
@@ -104,6 +104,7 @@ def _merge_changes(store: Store, changes: Iterable[Change]) -> MergeStats:
             log_change(conn, replace(change, data={}, base=None))
             stats.dropped += 1
             continue
+        change = retention.without_dropped_values(conn, change)
         before = _row(conn, change.table_name, change.row_id)
         effect, conflicts = _effect(conn, change, before)
         log_change(conn, change)
