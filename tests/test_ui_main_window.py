@@ -486,3 +486,25 @@ def test_a_resident_is_erased_from_the_window_after_confirmation(desk, qtbot, mo
     assert store.residents.search("helene") == []
     assert window.resident_file.resident is None
     assert store.conn.execute("SELECT 1 FROM tombstone WHERE row_id = ?", (helene.id,)).fetchone()
+
+
+def test_today_lists_the_oldest_follow_ups_and_counts_them_all(desk, qtbot, monkeypatch):
+    from mediator_app.ui import today_view
+
+    window, store, _worker, helene = desk
+    monkeypatch.setattr(today_view, "FOLLOW_UPS_LISTED", 3)
+    for days_ago in range(5, 0, -1):
+        store.sessions.create(
+            SupportSession(
+                date=(date.today() - timedelta(days=10)).isoformat(), duration_min=30,
+                themes=("email",), resident_id=helene.id, follow_up_needed=True,
+                follow_up_date=(date.today() - timedelta(days=days_ago)).isoformat(),
+            )
+        )  # fmt: skip
+    window.today_view.refresh()
+    model = window.today_view.follow_ups_model
+    assert model.rowCount() == 3
+    oldest = (date.today() - timedelta(days=5)).isoformat()
+    assert model.entry(0).session.follow_up_date == oldest
+    label = window.today_view.follow_ups_label.text()
+    assert label.startswith("5 follow-ups due") and "3 oldest" in label

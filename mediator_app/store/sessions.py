@@ -115,9 +115,23 @@ class Sessions:
         )
 
     def follow_ups_due(
-        self, by_day: date, resident_id: str | None = None
+        self, by_day: date, resident_id: str | None = None, limit: int | None = None
     ) -> list[SessionWithResident]:
-        """Open follow-ups due on or before ``by_day``, the oldest first."""
+        """Open follow-ups due on or before ``by_day``, the oldest first (the ``limit``
+        oldest when given)."""
+        condition, params = self._due(by_day, resident_id)
+        order = " ORDER BY s.follow_up_date" + ("" if limit is None else f" LIMIT {int(limit)}")
+        return self._select(condition + order, params)
+
+    def count_follow_ups_due(self, by_day: date) -> int:
+        condition, params = self._due(by_day, None)
+        (count,) = self._store.conn.execute(
+            f"SELECT COUNT(*) FROM support_session s {condition}", params
+        ).fetchone()
+        return count
+
+    @staticmethod
+    def _due(by_day: date, resident_id: str | None) -> tuple[str, list[Any]]:
         condition = (
             "WHERE s.follow_up_needed = 1 AND s.follow_up_done = 0 AND s.follow_up_date <= ?"
         )
@@ -125,7 +139,7 @@ class Sessions:
         if resident_id is not None:
             condition += " AND s.resident_id = ?"
             params.append(resident_id)
-        return self._select(condition + " ORDER BY s.follow_up_date", params)
+        return condition, params
 
     def open_follow_ups(self, resident_id: str) -> list[SupportSession]:
         """All follow-ups still open for a resident, whatever their date."""

@@ -29,6 +29,10 @@ from mediator_app.ui.models import (
 SECTION_STYLE = "font-size: 13pt; font-weight: 600;"
 
 
+#: Follow-ups listed at most, the oldest first: beyond, a list is no longer read.
+FOLLOW_UPS_LISTED = 200
+
+
 def _table(model: SessionListModel, name: str) -> QTableView:
     view = QTableView()
     view.setModel(model)
@@ -87,7 +91,12 @@ class TodayView(QWidget):
     def refresh(self, today: date | None = None) -> None:
         day = today or date.today()
         sessions = self._store.sessions.on_day(day)
-        follow_ups = self._store.sessions.follow_ups_due(day)
+        follow_ups = self._store.sessions.follow_ups_due(day, limit=FOLLOW_UPS_LISTED)
+        due = (
+            len(follow_ups)
+            if len(follow_ups) < FOLLOW_UPS_LISTED
+            else self._store.sessions.count_follow_ups_due(day)
+        )
         self.sessions_model.set_rows(sessions)
         self.follow_ups_model.set_rows(follow_ups)
         minutes = sum(entry.session.duration_min for entry in sessions)
@@ -100,10 +109,14 @@ class TodayView(QWidget):
             )
             % {"count": format_number(len(sessions)), "time": format_duration(minutes)}
         )
-        self.follow_ups_label.setText(
-            ngettext("%(count)s follow-up due", "%(count)s follow-ups due", len(follow_ups))
-            % {"count": format_number(len(follow_ups))}
-        )
+        label = ngettext("%(count)s follow-up due", "%(count)s follow-ups due", due) % {
+            "count": format_number(due)
+        }
+        if due > len(follow_ups):
+            label += " " + _("(the %(shown)s oldest are listed)") % {
+                "shown": format_number(len(follow_ups))
+            }
+        self.follow_ups_label.setText(label)
         self.done_button.setEnabled(bool(follow_ups))
 
     def _on_session_activated(self, index) -> None:
