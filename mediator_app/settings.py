@@ -25,6 +25,13 @@ class Setting:
     kind: type
     default: Any
     description: str
+    #: For a number: the values it may take (a hand-edited file may hold any other).
+    limits: tuple[int, int] | None = None
+
+    def accepts(self, value: Any) -> bool:
+        if not isinstance(value, self.kind) or (self.kind is int and isinstance(value, bool)):
+            return False
+        return self.limits is None or self.limits[0] <= value <= self.limits[1]
 
 
 REGISTRY: dict[str, Setting] = {
@@ -33,11 +40,17 @@ REGISTRY: dict[str, Setting] = {
         Setting("language", str, "", "UI language code; empty until chosen at first run."),
         Setting("last_database", str, "", "Path of the database opened last."),
         Setting("geometry", dict, {}, "Saved geometry (base64) of each window, by name."),
-        Setting("search_debounce_ms", int, 120, "Pause after a keystroke before searching."),
+        Setting(
+            "search_debounce_ms", int, 120, "Pause after a keystroke before searching.", (0, 2000)
+        ),
         Setting("sheet_language", str, "", "Language of attendance sheets; empty: the centre's."),
-        Setting("sheet_blank_rows", int, 5, "Blank rows for walk-ins on attendance sheets."),
+        Setting(
+            "sheet_blank_rows", int, 5, "Blank rows for walk-ins on attendance sheets.", (0, 40)
+        ),
         Setting("sheet_logos", list, [], "Image files printed at the top of attendance sheets."),
-        Setting("lock_after_minutes", int, 10, "Idle minutes before the desk locks; 0: never."),
+        Setting(
+            "lock_after_minutes", int, 10, "Idle minutes before the desk locks; 0: never.", (0, 240)
+        ),
     )
 }
 
@@ -66,12 +79,13 @@ class Settings:
     def __getitem__(self, name: str) -> Any:
         setting = REGISTRY[name]
         value = self._values.get(name, setting.default)
-        return value if isinstance(value, setting.kind) else setting.default
+        return value if setting.accepts(value) else setting.default
 
     def __setitem__(self, name: str, value: Any) -> None:
         setting = REGISTRY[name]
-        if not isinstance(value, setting.kind):
-            raise TypeError(f"setting {name!r} takes {setting.kind.__name__}")
+        if not setting.accepts(value):
+            limits = f" in {setting.limits}" if setting.limits else ""
+            raise TypeError(f"setting {name!r} takes {setting.kind.__name__}{limits}")
         self._values[name] = value
 
     def save(self) -> None:

@@ -53,3 +53,20 @@ def test_unknown_keys_and_wrong_types_in_the_file_are_ignored(tmp_path):
         json.dumps({"version": 1, "values": {"language": 3, "colour": "red"}}), encoding="utf-8"
     )
     assert Settings(path)["language"] == ""
+
+
+def test_a_number_out_of_its_range_in_a_hand_edited_file_gives_the_default(tmp_path):
+    path = tmp_path / "settings.json"
+    path.write_text(
+        '{"version": 1, "values": {"search_debounce_ms": 99999999, "lock_after_minutes": -5,'
+        ' "sheet_blank_rows": true}}',
+        encoding="utf-8",
+    )
+    settings = Settings(path)
+    assert settings["search_debounce_ms"] == 120
+    assert settings["lock_after_minutes"] == 10
+    assert settings["sheet_blank_rows"] == 5
+    with pytest.raises(TypeError):
+        settings["lock_after_minutes"] = 10_000
+    settings["lock_after_minutes"] = 0  # never: within the range
+    assert settings["lock_after_minutes"] == 0

@@ -22,12 +22,12 @@ from PySide6.QtWidgets import (
 )
 
 from mediator_app.i18n import LANGUAGES, _, current_language
-from mediator_app.settings import Settings
+from mediator_app.settings import REGISTRY, Settings
 from mediator_app.ui.resident_dialog import RESIDENT_LANGUAGES
 from mediator_app.ui.widgets import add_row
 
-MAX_BLANK_ROWS = 40
-MAX_LOCK_MINUTES = 240
+MAX_BLANK_ROWS = REGISTRY["sheet_blank_rows"].limits[1]
+MAX_LOCK_MINUTES = REGISTRY["lock_after_minutes"].limits[1]
 
 
 class SettingsDialog(QDialog):
