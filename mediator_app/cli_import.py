@@ -110,13 +110,15 @@ def _opened(path: Path):
 
 def import_residents(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Read, map, preview; then, unless told not to or refused, import."""
-    from mediator_app.domain.resident import CONSENT_TEXT_VERSION, Consent
+    from mediator_app.domain.consent import load_consent_texts
+    from mediator_app.domain.resident import Consent
     from mediator_app.importing import describe
     from mediator_app.importing.apply import Action, apply_import, check_consent
     from mediator_app.importing.errors import ConsentError
     from mediator_app.importing.mapping import guess_mapping, load_mapping, save_mapping
     from mediator_app.importing.plan import Outcome, preview
     from mediator_app.importing.reading import read_table
+    from mediator_app.paths import consent_texts_dir
     from mediator_app.store.mediators import find_mediator
 
     if not args.dry_run and args.consent_date is None:
@@ -153,7 +155,10 @@ def import_residents(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                     collected_on=args.consent_date,
                     collected_by=args.consent_by or (mediator.name if mediator else ""),
                     language=args.consent_language or (desk.language if desk else ""),
-                    text_version=CONSENT_TEXT_VERSION,
+                    # The information text in force when the centre collected it.
+                    text_version=load_consent_texts(consent_texts_dir())
+                    .current(args.consent_date)
+                    .version,
                 ),
                 date.today(),
             )

@@ -38,3 +38,8 @@ def catalogue_dir() -> Path:
 
 def resources_dir() -> Path:
     return _PROJECT_ROOT / "resources"
+
+
+def consent_texts_dir() -> Path:
+    """The versions of the information text shown before consent, one file each."""
+    return resources_dir() / "consent"

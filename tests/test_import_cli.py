@@ -285,3 +285,27 @@ def test_a_real_process_reads_a_windows_1252_file():
         names = {row[0] for row in store.conn.execute("SELECT last_name FROM resident")}
         store.close()
         assert names == {"D’Aubigné", "Lefèvre", "Cœur"}
+
+
+def test_an_import_records_the_information_text_in_force_when_consent_was_collected(
+    capsys, db_path, tmp_path, monkeypatch
+):
+    from mediator_app import paths
+
+    texts = tmp_path / "consent"
+    texts.mkdir()
+    installed = json.loads((paths.consent_texts_dir() / "2026-1.json").read_text("utf-8"))
+    (texts / "2026-1.json").write_text(json.dumps(installed), encoding="utf-8")
+    newer = {**installed, "version": "2026-2", "effective": "2026-10-01"}
+    (texts / "2026-2.json").write_text(json.dumps(newer), encoding="utf-8")
+    monkeypatch.setattr(paths, "consent_texts_dir", lambda: texts)
+    listing = _list(tmp_path, "Nom;Prénom\nD'Aubigné;Hélène\n")
+    code, _out, err = _run(
+        capsys, "import-residents", "--db", str(db_path), str(listing),
+        "--consent-date", "2026-09-01", "--consent-by", "Nadia Belkacem",
+    )  # fmt: skip
+    assert code == 0, err
+    store = open_store(db_path)
+    (version,) = store.conn.execute("SELECT consent_version FROM resident").fetchone()
+    store.close()
+    assert version == "2026-1"  # not the text in force today, which came after

@@ -61,7 +61,8 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import Shiboken
 
-from mediator_app.domain.resident import CONSENT_TEXT_VERSION, Consent
+from mediator_app.domain.consent import load_consent_texts
+from mediator_app.domain.resident import Consent
 from mediator_app.domain.validation import MessageError
 from mediator_app.i18n import N_, _, format_date, format_number, ngettext
 from mediator_app.importing import describe
@@ -86,6 +87,7 @@ from mediator_app.importing.mapping import (
 )
 from mediator_app.importing.plan import ImportPlan, Outcome, PlannedRow, preview
 from mediator_app.importing.reading import CellValue, Table, read_table
+from mediator_app.paths import consent_texts_dir
 from mediator_app.store import Store
 from mediator_app.ui.error_handler import unexpected_error_text
 from mediator_app.ui.models import AnyIndex, ColumnsTableModel
@@ -893,11 +895,13 @@ class ImportDialog(QDialog):
         """The consent statement as filled in; ``None`` until the box is ticked."""
         if not self.consent_given.isChecked():
             return None
+        collected_on = from_qdate(self.consent_date.date())
         return Consent(
-            collected_on=from_qdate(self.consent_date.date()),
+            collected_on=collected_on,
             collected_by=self.consent_by.text().strip(),
             language=self._consent_language,
-            text_version=CONSENT_TEXT_VERSION,
+            # The information text in force when the centre collected it.
+            text_version=load_consent_texts(consent_texts_dir()).current(collected_on).version,
         )
 
     def _update_buttons(self) -> None:
