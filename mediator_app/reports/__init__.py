@@ -1,12 +1,3 @@
-"""Printed documents (attendance sheets) drawn with ReportLab; no Qt here, so the command
-line and the tests print without a display."""
-
-from mediator_app.reports.attendance_sheet import (
-    AttendanceSheet,
-    SheetError,
-    SheetParticipant,
-    qr_payload,
-    write_sheets,
-)
-
-__all__ = ["AttendanceSheet", "SheetError", "SheetParticipant", "qr_payload", "write_sheets"]
+"""Printed documents and reports drawn with ReportLab; no Qt here, so the command line and
+the tests print without a display. Nothing is imported here: a screen that only reads
+figures (``activities``, ``statistics``) does not load ReportLab with them."""
