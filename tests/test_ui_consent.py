@@ -153,6 +153,8 @@ def test_closing_the_dialog_while_the_form_is_made_is_safe(qtbot, texts, tmp_pat
     qtbot.waitUntil(lambda: not shiboken6.isValid(dialog), timeout=5000)
     qtbot.waitUntil((tmp_path / "late.pdf").exists, timeout=10000)
     qtbot.wait(100)  # the outcome arrives with nobody to receive it
+    # The form was still written whole, though nobody was left to say so.
+    qtbot.waitUntil(lambda: (tmp_path / "late.pdf").read_bytes().rstrip().endswith(b"%%EOF"))
 
 
 # The resident form records the version and the language shown ---------------------------------

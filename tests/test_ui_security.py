@@ -145,9 +145,10 @@ def test_the_desk_locks_when_idle_and_input_postpones_it(qtbot, desk, monkeypatc
             window, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_A, Qt.KeyboardModifier.NoModifier)
         )
         assert lock._timer.remainingTime() > 4 * 60_000  # a key press starts it again
-        locked = []
-        monkeypatch.setattr(DeskLock, "lock", lambda self: locked.append(True) or True)
-        lock._timer.timeout.emit()
+        shown: list[UnlockDialog] = []
+        _answer_unlock(monkeypatch, PASSPHRASE, seen=shown)
+        lock._timer.timeout.emit()  # the idle time is over
+        assert len(shown) == 1 and not lock.is_locked  # asked, and unlocked
         lock.set_idle_minutes(0)
         assert not lock._timer.isActive()  # "never"
     finally:

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QInputDialog,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QPushButton,
     QTableView,
@@ -29,14 +28,14 @@ from mediator_app.store import Store
 from mediator_app.store.accounts import (
     Role,
     accounts,
-    check_passphrase,
     create_account,
     find_account,
     has_accounts,
     remove_account,
 )
 from mediator_app.store.mediators import active_mediators, add_mediator
-from mediator_app.ui.widgets import FieldError, add_row
+from mediator_app.ui.passphrase_fields import PassphraseFields
+from mediator_app.ui.widgets import add_row
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -61,20 +60,14 @@ class PassphraseDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("passphraseDialog")
         self.setWindowTitle(_("Passphrase of %(name)s") % {"name": name})
-        self.passphrase = QLineEdit()
-        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
-        self.confirmation = QLineEdit()
-        self.confirmation.setEchoMode(QLineEdit.EchoMode.Password)
         self.role = QComboBox()
         for value in ("mediator", "admin"):
             self.role.addItem(role_label(value), value)
         self.role.setCurrentIndex(max(self.role.findData(role or "mediator"), 0))
-        self.errors = {name: FieldError() for name in ("passphrase", "confirmation")}
         form = QFormLayout()
-        add_row(form, _("&Passphrase"), self.passphrase)
-        form.addRow("", self.errors["passphrase"])
-        add_row(form, _("&Repeat the passphrase"), self.confirmation)
-        form.addRow("", self.errors["confirmation"])
+        self.fields = PassphraseFields(form)
+        self.passphrase, self.confirmation = self.fields.passphrase, self.fields.confirmation
+        self.errors = self.fields.errors
         add_row(form, _("R&ole"), self.role)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -90,13 +83,8 @@ class PassphraseDialog(QDialog):
         return self.role.currentData()
 
     def accept(self) -> None:
-        try:
-            check_passphrase(self.passphrase.text(), self.confirmation.text())
-        except ValidationError as error:
-            for name, label in self.errors.items():
-                label.show_problem(error.problems.get(name))
-            return
-        super().accept()
+        if self.fields.check():
+            super().accept()
 
 
 class AccountsDialog(QDialog):
@@ -253,18 +241,13 @@ class EncryptDialog(QDialog):
         for mediator_id, name in people:
             self.person.addItem(name, mediator_id)
         self.person.setCurrentIndex(max(self.person.findData(store.mediator_id), 0))
-        self.passphrase = QLineEdit()
-        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
-        self.confirmation = QLineEdit()
-        self.confirmation.setEchoMode(QLineEdit.EchoMode.Password)
-        self.errors = {name: FieldError() for name in ("passphrase", "confirmation")}
         form = QFormLayout()
         add_row(form, _("&Mediator"), self.person)
-        add_row(form, _("&Passphrase"), self.passphrase)
-        form.addRow("", self.errors["passphrase"])
+        # A new admin's passphrase is typed twice; an account's own is checked on saving.
+        self.fields = PassphraseFields(form, confirmed=self._needs_new)
+        self.passphrase, self.confirmation = self.fields.passphrase, self.fields.confirmation
+        self.errors = self.fields.errors
         if self._needs_new:
-            add_row(form, _("&Repeat the passphrase"), self.confirmation)
-            form.addRow("", self.errors["confirmation"])
             note = QLabel(_("This mediator becomes the desk's admin."))
             note.setWordWrap(True)
             form.addRow("", note)
@@ -286,13 +269,8 @@ class EncryptDialog(QDialog):
     def accept(self) -> None:
         if self.mediator_id is None:
             return
-        if self._needs_new:
-            try:
-                check_passphrase(self.passphrase.text(), self.confirmation.text())
-            except ValidationError as error:
-                for name, label in self.errors.items():
-                    label.show_problem(error.problems.get(name))
-                return
+        if self._needs_new and not self.fields.check():
+            return
         super().accept()
 
 

@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
 
 from mediator_app import APP_NAME
 from mediator_app.domain.codes import COUNTRIES
-from mediator_app.domain.validation import Problem, ValidationError
+from mediator_app.domain.validation import Problem
 from mediator_app.i18n import LANGUAGES, N_, _, current_language
-from mediator_app.store.accounts import check_passphrase
+from mediator_app.ui.passphrase_fields import PassphraseFields
 from mediator_app.ui.session_dialog import code_combo
 from mediator_app.ui.widgets import FieldError, add_row
 
@@ -58,10 +58,6 @@ class FirstRunDialog(QDialog):
         self.centre.setPlaceholderText(_("e.g. Centre social Les Canourgues"))
         self.desk = QLineEdit(socket.gethostname())
         self.mediator = QLineEdit()
-        self.passphrase = QLineEdit()
-        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
-        self.confirmation = QLineEdit()
-        self.confirmation.setEchoMode(QLineEdit.EchoMode.Password)
         passphrase_note = QLabel(
             _(
                 "Your passphrase opens this desk and encrypts the residents' data on it. "
@@ -76,20 +72,16 @@ class FirstRunDialog(QDialog):
             self.language.addItem(name, code)
         self.language.setCurrentIndex(max(self.language.findData(current_language()), 0))
         form = QFormLayout()
-        self.errors = {
-            name: FieldError()
-            for name in ("centre", "desk", "mediator", "passphrase", "confirmation")
-        }
+        self.errors = {name: FieldError() for name in ("centre", "desk", "mediator")}
         add_row(form, _("&Centre"), self.centre)
         form.addRow("", self.errors["centre"])
         add_row(form, _("&Desk name"), self.desk)
         form.addRow("", self.errors["desk"])
         add_row(form, _("&Your name (mediator)"), self.mediator)
         form.addRow("", self.errors["mediator"])
-        add_row(form, _("&Passphrase"), self.passphrase)
-        form.addRow("", self.errors["passphrase"])
-        add_row(form, _("&Repeat the passphrase"), self.confirmation)
-        form.addRow("", self.errors["confirmation"])
+        self.fields = PassphraseFields(form)
+        self.passphrase, self.confirmation = self.fields.passphrase, self.fields.confirmation
+        self.errors.update(self.fields.errors)
         form.addRow("", passphrase_note)
         add_row(form, _("C&ountry"), self.country)
         add_row(form, _("&Language"), self.language)
@@ -125,15 +117,8 @@ class FirstRunDialog(QDialog):
             problem = None if value else Problem(messages[name])
             self.errors[name].show_problem(problem)
             missing = missing or problem is not None
-        try:
-            check_passphrase(self.passphrase.text(), self.confirmation.text())
-        except ValidationError as error:
-            for name in ("passphrase", "confirmation"):
-                self.errors[name].show_problem(error.problems.get(name))
+        if not self.fields.check():
             missing = True
-        else:
-            for name in ("passphrase", "confirmation"):
-                self.errors[name].show_problem(None)
         if missing:
             return
         self.result_setup = DeskSetup(
